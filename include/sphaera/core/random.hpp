@@ -1,0 +1,285 @@
+#pragma once
+/// \file random.hpp
+/// \brief Counter-based random streams on Philox-4x32-10 (Salmon et al. 2011, "Parallel
+/// random numbers: as easy as 1, 2, 3"): value \p i of a stream is a pure function of
+/// (seed, stream id, i), identical on host and device and for any thread count.
+///
+/// Layout (fixed; changing it changes every stream, so treat it as part of the API):
+/// - key = seed (low word first); counter = (block index, stream id), 64 bits each.
+/// - `uniform<float>`: one 32-bit word per value, 4 values per block, value i uses word
+///   i % 4 of block i / 4. Mapping: x = (⌊w / 2⁹⌋ + ½)·2⁻²³ — the midpoints of 2²³ equal
+///   cells, so 2⁻²⁴ ≤ x ≤ 1 − 2⁻²⁴, never 0 or 1, every value exact in float.
+/// - `uniform<double>`: two words per value (w₀ high, w₁ low), 2 values per block, value
+///   i uses words 2(i % 2), 2(i % 2)+1 of block i / 2. Mapping: k = w₀·2²⁰ + ⌊w₁ / 2¹²⌋,
+///   x = (k + ½)·2⁻⁵², so 2⁻⁵³ ≤ x ≤ 1 − 2⁻⁵³. We keep 52 of the 53 possible bits because
+///   with 53 the midpoint k + ½ needs 54 significant bits: above ½ it would round, and the
+///   largest value would round to exactly 1 (the bug (0,1) generators most often have).
+///   The midpoint grid is also symmetric (x ↦ 1 − x), so the mean is exactly ½.
+/// - `normal<T>`: Box–Muller (Box & Muller 1958) on uniforms (2j, 2j+1) of the same block
+///   index gives z_{2j} = r cos θ, z_{2j+1} = r sin θ with r = √(−2 ln u_{2j}),
+///   θ = 2π u_{2j+1}. Both outputs are used; normal i still depends only on (seed, i).
+///   The tails are cut where u_{2j} is smallest: |z| ≤ 5.77 (float), ≤ 8.57 (double).
+/// - complex values: element i is (x_{2i}, x_{2i+1}) of the real stream of the same type;
+///   `complex_normal` scales by 1/√2 so Re, Im ~ N(0, ½) independently and E|z|² = 1.
+///
+/// Indices are 64-bit and wrap modulo 2⁶⁴ (a complex index modulo 2⁶³): at 10¹⁰ values
+/// per second a stream takes decades to exhaust, so offsets never need range checks.
+/// Uniforms are bit-identical on host and device (integer arithmetic and exact float ops);
+/// normals go through log/sqrt/cos/sin, which agree between glibc and CUDA to a few ulp.
+/// Uniform and normal streams of one (seed, stream id) read the same bits: use distinct
+/// stream ids (or seeds) for variates that must be independent.
+
+#include <cmath>
+#include <complex>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "sphaera/backend/tags.hpp"
+#include "sphaera/core/config.hpp"
+#include "sphaera/core/philox.hpp"
+
+#if SPHAERA_HAS_OPENMP
+#include <omp.h>
+#endif
+
+namespace sphaera {
+
+/// Real types the random streams produce.
+template <class T>
+concept random_real = std::same_as<T, float> || std::same_as<T, double>;
+
+/// Element types the host fills accept: random_real or std::complex thereof.
+template <class T>
+concept random_scalar = random_real<T> || std::same_as<T, std::complex<float>> ||
+                        std::same_as<T, std::complex<double>>;
+
+/// A complex variate as a plain pair, so device code can store it into whatever complex
+/// type its buffers use (std::complex is not device-callable without relaxed constexpr).
+template <random_real T>
+struct complex_sample {
+    T re;
+    T im;
+};
+
+namespace detail {
+
+/// Values per Philox block (128 bits) for real type T: 4 floats or 2 doubles.
+template <random_real T>
+inline constexpr int values_per_block = std::same_as<T, float> ? 4 : 2;
+
+/// Uniform number j of block \p b, on the open-interval midpoint grids in the file notes.
+template <random_real T>
+SPHAERA_HD constexpr T block_uniform(const philox4x32_ctr& b, int j) {
+    if constexpr (std::same_as<T, float>) {
+        return (static_cast<float>(b.v[j] >> 9) + 0.5f) * 0x1p-23f;
+    } else {
+        const std::uint64_t k =
+            (static_cast<std::uint64_t>(b.v[2 * j]) << 20) | (b.v[2 * j + 1] >> 12);
+        return (static_cast<double>(k) + 0.5) * 0x1p-52;
+    }
+}
+
+// The global-namespace C functions are __host__ __device__ under nvcc and plain libm on
+// the host; the float versions keep float streams in float on the device.
+SPHAERA_HD inline float rng_log(float x) { return ::logf(x); }
+SPHAERA_HD inline double rng_log(double x) { return ::log(x); }
+SPHAERA_HD inline float rng_sqrt(float x) { return ::sqrtf(x); }
+SPHAERA_HD inline double rng_sqrt(double x) { return ::sqrt(x); }
+SPHAERA_HD inline float rng_cos(float x) { return ::cosf(x); }
+SPHAERA_HD inline double rng_cos(double x) { return ::cos(x); }
+SPHAERA_HD inline float rng_sin(float x) { return ::sinf(x); }
+SPHAERA_HD inline double rng_sin(double x) { return ::sin(x); }
+
+/// Normal pair p of block \p b (Box–Muller on uniforms 2p, 2p+1). The one routine both
+/// the scalar functions and the fills call, so they agree bit for bit.
+template <random_real T>
+SPHAERA_HD inline complex_sample<T> block_normal_pair(const philox4x32_ctr& b, int p) {
+    constexpr T two_pi = static_cast<T>(6.283185307179586476925286766559);
+    const T u1 = block_uniform<T>(b, 2 * p);
+    const T u2 = block_uniform<T>(b, 2 * p + 1);
+    const T r = rng_sqrt(static_cast<T>(-2) * rng_log(u1));  // u1 > 0, so r is finite
+    const T theta = two_pi * u2;
+    return {r * rng_cos(theta), r * rng_sin(theta)};
+}
+
+/// 1/√2 in T: scales a pair of N(0,1) to Re, Im ~ N(0, ½).
+template <random_real T>
+inline constexpr T inv_sqrt2 = static_cast<T>(0.70710678118654752440084436210485);
+
+}  // namespace detail
+
+/// A Philox-4x32-10 stream: key = seed, counter = (block, stream id). Trivially copyable,
+/// so kernels capture it by value; every member is a pure function of its argument.
+struct philox_stream {
+    std::uint64_t seed = 0;    ///< Philox key.
+    std::uint64_t stream = 0;  ///< Substream id (counter words 2-3): independent streams.
+
+    /// The 128 random bits of block \p block: Philox-4x32-10(counter, key).
+    SPHAERA_HD constexpr philox4x32_ctr block(std::uint64_t block_index) const {
+        return philox4x32_10(philox_counter(block_index, stream), philox_key_from_seed(seed));
+    }
+
+    /// Value \p i of the uniform (0,1) stream (mapping in the file notes).
+    template <random_real T>
+    SPHAERA_HD constexpr T uniform(std::uint64_t i) const {
+        constexpr int per = detail::values_per_block<T>;
+        return detail::block_uniform<T>(block(i / per), static_cast<int>(i % per));
+    }
+
+    /// Value \p i of the standard normal stream (Box–Muller; 2k and 2k+1 share a pair).
+    template <random_real T>
+    SPHAERA_HD T normal(std::uint64_t i) const {
+        constexpr int per = detail::values_per_block<T>;
+        const complex_sample<T> z = detail::block_normal_pair<T>(
+            block(i / per), static_cast<int>((i % per) / 2));
+        return (i & 1u) ? z.im : z.re;
+    }
+
+    /// Value \p i of the complex uniform stream: (uniform(2i), uniform(2i+1)).
+    template <random_real T>
+    SPHAERA_HD constexpr complex_sample<T> complex_uniform(std::uint64_t i) const {
+        return {uniform<T>(2 * i), uniform<T>(2 * i + 1)};
+    }
+
+    /// Value \p i of the circular complex normal stream CN(0, 1): (normal(2i), normal(2i+1))
+    /// / √2, i.e. Re, Im ~ N(0, ½) independent and E|z|² = 1.
+    template <random_real T>
+    SPHAERA_HD complex_sample<T> complex_normal(std::uint64_t i) const {
+        constexpr int per = detail::values_per_block<T>;
+        const std::uint64_t j = 2 * i;  // first real index of the pair
+        const complex_sample<T> z = detail::block_normal_pair<T>(
+            block(j / per), static_cast<int>((j % per) / 2));
+        return {z.re * detail::inv_sqrt2<T>, z.im * detail::inv_sqrt2<T>};
+    }
+};
+
+/// Uniform (0,1) value \p offset of stream (\p seed, \p stream): see philox_stream.
+template <random_real T>
+SPHAERA_HD constexpr T uniform(std::uint64_t seed, std::uint64_t offset,
+                               std::uint64_t stream = 0) {
+    return philox_stream{seed, stream}.uniform<T>(offset);
+}
+
+/// Standard normal value \p offset of stream (\p seed, \p stream): see philox_stream.
+template <random_real T>
+SPHAERA_HD T normal(std::uint64_t seed, std::uint64_t offset, std::uint64_t stream = 0) {
+    return philox_stream{seed, stream}.normal<T>(offset);
+}
+
+/// Complex uniform value \p offset: Re, Im independent uniform (0,1).
+template <random_real T>
+SPHAERA_HD constexpr complex_sample<T> complex_uniform(std::uint64_t seed, std::uint64_t offset,
+                                                       std::uint64_t stream = 0) {
+    return philox_stream{seed, stream}.complex_uniform<T>(offset);
+}
+
+/// Complex normal value \p offset: Re, Im ~ N(0, ½) independent, E|z|² = 1.
+template <random_real T>
+SPHAERA_HD complex_sample<T> complex_normal(std::uint64_t seed, std::uint64_t offset,
+                                            std::uint64_t stream = 0) {
+    return philox_stream{seed, stream}.complex_normal<T>(offset);
+}
+
+namespace detail {
+
+/// Writes values [offset, offset + n) of the real stream to out, one Philox block per
+/// iteration. Element k depends only on (seed, stream, offset + k), so splitting the
+/// blocks among any number of threads gives the same bits. threads < 0: serial loop.
+template <random_real T, bool Normal>
+void fill_real(T* out, std::size_t n, philox_stream s, std::uint64_t offset, T scale,
+               int threads) {
+    if (n == 0) return;
+    constexpr std::uint64_t per = values_per_block<T>;
+    // Block indices wrap at 2⁶⁴/per, exactly as (offset + k) / per does when offset + k
+    // wraps at 2⁶⁴ (per is a power of two), so fills across the wrap match the scalars.
+    constexpr std::uint64_t block_mask = ~std::uint64_t{0} / per;
+    const std::uint64_t first_block = offset / per;
+    const std::uint64_t skip = offset % per;  // values of the first block before offset
+    const auto nblocks = static_cast<std::ptrdiff_t>((skip + n + per - 1) / per);
+
+    auto body = [&](std::ptrdiff_t t) {
+        const philox4x32_ctr b = s.block((first_block + static_cast<std::uint64_t>(t)) &
+                                         block_mask);
+        T v[per];
+        if constexpr (Normal) {
+            for (int p = 0; p < static_cast<int>(per) / 2; ++p) {
+                const complex_sample<T> z = block_normal_pair<T>(b, p);
+                v[2 * p] = z.re * scale;
+                v[2 * p + 1] = z.im * scale;
+            }
+        } else {
+            for (int j = 0; j < static_cast<int>(per); ++j) v[j] = block_uniform<T>(b, j);
+        }
+        const std::uint64_t base = static_cast<std::uint64_t>(t) * per;  // relative to block 0
+        for (std::uint64_t j = 0; j < per; ++j) {
+            // Only the first and last block are partial; the test is cheap next to Philox.
+            if (base + j >= skip && base + j - skip < n) out[base + j - skip] = v[j];
+        }
+    };
+
+#if SPHAERA_HAS_OPENMP
+    if (threads >= 0) {
+        const int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(nt)
+        for (std::ptrdiff_t t = 0; t < nblocks; ++t) body(t);
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    for (std::ptrdiff_t t = 0; t < nblocks; ++t) body(t);
+}
+
+/// Dispatches real and complex element types onto fill_real. A std::complex<R> array is
+/// an array of 2n R's (array-oriented access, [complex.numbers]), and complex element i
+/// is real pair (2i, 2i+1) of the stream, so a complex fill is a real fill.
+template <bool Normal, random_scalar T>
+void fill(T* out, std::size_t n, std::uint64_t seed, std::uint64_t offset, std::uint64_t stream,
+          int threads) {
+    const philox_stream s{seed, stream};
+    if constexpr (random_real<T>) {
+        fill_real<T, Normal>(out, n, s, offset, T{1}, threads);
+    } else {
+        using R = typename T::value_type;
+        const R scale = Normal ? inv_sqrt2<R> : R{1};
+        fill_real<R, Normal>(reinterpret_cast<R*>(out), 2 * n, s, 2 * offset, scale, threads);
+    }
+}
+
+}  // namespace detail
+
+/// Fills out[k] = uniform(seed, offset + k, stream), k < n (complex: complex_uniform),
+/// on the calling thread.
+template <random_scalar T>
+void fill_uniform(backend::serial, T* out, std::size_t n, std::uint64_t seed,
+                  std::uint64_t offset = 0, std::uint64_t stream = 0) {
+    detail::fill<false>(out, n, seed, offset, stream, -1);
+}
+
+/// Fills as the serial overload, blocks split among OpenMP threads; the output is
+/// bit-identical for every thread count (each value is a pure function of its index).
+template <random_scalar T>
+void fill_uniform(backend::openmp b, T* out, std::size_t n, std::uint64_t seed,
+                  std::uint64_t offset = 0, std::uint64_t stream = 0) {
+    detail::fill<false>(out, n, seed, offset, stream, b.threads > 0 ? b.threads : 0);
+}
+
+/// Fills out[k] = normal(seed, offset + k, stream), k < n (complex: complex_normal, so
+/// E|z|² = 1), on the calling thread.
+template <random_scalar T>
+void fill_normal(backend::serial, T* out, std::size_t n, std::uint64_t seed,
+                 std::uint64_t offset = 0, std::uint64_t stream = 0) {
+    detail::fill<true>(out, n, seed, offset, stream, -1);
+}
+
+/// Fills as the serial overload, blocks split among OpenMP threads; the output is
+/// bit-identical for every thread count.
+template <random_scalar T>
+void fill_normal(backend::openmp b, T* out, std::size_t n, std::uint64_t seed,
+                 std::uint64_t offset = 0, std::uint64_t stream = 0) {
+    detail::fill<true>(out, n, seed, offset, stream, b.threads > 0 ? b.threads : 0);
+}
+
+}  // namespace sphaera

@@ -1,0 +1,9 @@
+#pragma once
+/// \file sphaera.hpp
+/// \brief Umbrella header (host-compilable): everything public in sphaera.
+
+#include "sphaera/core.hpp"
+#include "sphaera/core/random.hpp"
+#include "sphaera/core/random_expr.hpp"
+#include "sphaera/io/npy.hpp"
+#include "sphaera/io/png.hpp"
