@@ -26,10 +26,11 @@ macro(sphaera_find_cuda_dependencies)
     target_include_directories(sphaera::cuda_dependencies INTERFACE
       ${CUDAToolkit_INCLUDE_DIRS} ${CUDAToolkit_INCLUDE_DIRS}/cccl)
     target_link_libraries(sphaera::cuda_dependencies INTERFACE CUDA::cudart CUDA::cufft)
+    # OpenMP::OpenMP_CXX only flags C++ sources; host code in .cu files uses OpenMP too.
     # Eigen stays host-side in device translation units.
     target_compile_definitions(sphaera::cuda_dependencies INTERFACE
       $<$<COMPILE_LANGUAGE:CUDA>:EIGEN_NO_CUDA>)
     target_compile_options(sphaera::cuda_dependencies INTERFACE
-      $<$<COMPILE_LANGUAGE:CUDA>:--extended-lambda --expt-relaxed-constexpr>)
+      $<$<COMPILE_LANGUAGE:CUDA>:--extended-lambda --expt-relaxed-constexpr -Xcompiler=-fopenmp>)
   endif()
 endmacro()

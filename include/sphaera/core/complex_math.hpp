@@ -26,6 +26,8 @@ SPHAERA_HD inline float exp(float x) { return detail::exp_poly(x); }
 #endif
 SPHAERA_HD inline double log(double x) { return ::log(x); }
 SPHAERA_HD inline float log(float x) { return ::logf(x); }
+SPHAERA_HD inline double expm1(double x) { return ::expm1(x); }
+SPHAERA_HD inline float expm1(float x) { return ::expm1f(x); }
 SPHAERA_HD inline double log1p(double x) { return ::log1p(x); }
 SPHAERA_HD inline float log1p(float x) { return ::log1pf(x); }
 SPHAERA_HD inline double sqrt(double x) { return ::sqrt(x); }
@@ -46,6 +48,9 @@ SPHAERA_HD inline double hypot(double x, double y) { return ::hypot(x, y); }
 SPHAERA_HD inline float hypot(float x, float y) { return ::hypotf(x, y); }
 SPHAERA_HD inline double copysign(double x, double y) { return ::copysign(x, y); }
 SPHAERA_HD inline float copysign(float x, float y) { return ::copysignf(x, y); }
+
+// Calls on std::complex arguments below are qualified (math::): unqualified, argument-
+// dependent lookup also finds std::log/std::exp/std::abs and the call is ambiguous.
 
 template <class R>
 SPHAERA_HD constexpr std::complex<R> cmul(std::complex<R> a, std::complex<R> b) {
@@ -80,11 +85,13 @@ SPHAERA_HD inline std::complex<R> exp(std::complex<R> z) {
 }
 /// Principal branch: arg in (−π, π].
 template <class R>
-SPHAERA_HD inline std::complex<R> log(std::complex<R> z) { return {log(abs(z)), arg(z)}; }
+SPHAERA_HD inline std::complex<R> log(std::complex<R> z) {
+    return {log(math::abs(z)), math::arg(z)};
+}
 /// Principal square root (Re ≥ 0), the branch cut on the negative real axis.
 template <class R>
 SPHAERA_HD inline std::complex<R> sqrt(std::complex<R> z) {
-    const R r = abs(z);
+    const R r = math::abs(z);
     if (r == R(0)) return {R(0), z.imag()};
     const R t = sqrt((r + fabs(z.real())) / R(2));
     if (z.real() >= R(0)) return {t, z.imag() / (R(2) * t)};
@@ -94,15 +101,22 @@ SPHAERA_HD inline std::complex<R> sqrt(std::complex<R> z) {
 template <class R>
 SPHAERA_HD inline std::complex<R> pow(std::complex<R> z, R p) {
     if (z.real() == R(0) && z.imag() == R(0)) return {p == R(0) ? R(1) : R(0), R(0)};
-    const std::complex<R> l = log(z);
-    return exp(std::complex<R>{p * l.real(), p * l.imag()});
+    const std::complex<R> l = math::log(z);
+    return math::exp(std::complex<R>{p * l.real(), p * l.imag()});
 }
-/// tanh z = (e^{2z} − 1)/(e^{2z} + 1), evaluated through e^{−2|Re z|} so it never overflows.
+/// tanh z = s·(1 − e)/(1 + e) with e = e^{−2sz}, s = sign(Re z), so |e| ≤ 1 never
+/// overflows. With e = e^{wr}(cos wi + i sin wi), 1 ∓ e are formed from expm1(wr) and the
+/// half-angle terms 2sin²(wi/2), 2cos²(wi/2), so no digits cancel: 1 − e near z = 0
+/// (tanh z ≈ z, which 1 − e^{−2sz} computed directly loses entirely for |z| < eps) and
+/// 1 + e near the poles.
 template <class R>
 SPHAERA_HD inline std::complex<R> tanh(std::complex<R> z) {
     const R s = z.real() >= R(0) ? R(1) : R(-1);
-    const std::complex<R> e = exp(std::complex<R>{R(-2) * s * z.real(), R(-2) * s * z.imag()});
-    const std::complex<R> num{R(1) - e.real(), -e.imag()}, den{R(1) + e.real(), e.imag()};
+    const R wr = R(-2) * s * z.real(), wi = R(-2) * s * z.imag();
+    const R em1 = expm1(wr), er = exp(wr), c = cos(wi), sn = sin(wi);
+    const R sh = sin(wi / R(2)), ch = cos(wi / R(2));
+    const std::complex<R> num{R(2) * sh * sh - em1 * c, -er * sn};
+    const std::complex<R> den{R(2) * ch * ch + em1 * c, er * sn};
     const std::complex<R> q = cdiv(num, den);
     return {s * q.real(), s * q.imag()};
 }

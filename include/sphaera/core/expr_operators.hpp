@@ -55,6 +55,16 @@ constexpr auto operand(const X& x, const Other& other) {
     else return as_expression(x);
 }
 
+/// A scalar branch of where() takes the value type of the array branch, so a real scalar
+/// beside a complex branch becomes complex (a complex scalar beside a real branch stays
+/// complex and fails where's value-type check).
+template <class V, class S>
+constexpr auto branch_scalar(const S& s) {
+    if constexpr (is_complex_v<V> && !is_complex_v<S>)
+        return scalar_expr<V>(V(static_cast<real_type_t<V>>(s), real_type_t<V>(0)));
+    else return as_scalar<V>(s);
+}
+
 template <class Op, class A, class B>
 auto make_binary(Op op, const A& a, const B& b) {
     auto l = operand(a, b);
@@ -164,10 +174,11 @@ auto where(C&& c, A&& a, B&& b) {
     auto [ae, be] = [&] {
         if constexpr (array_operand<A>) {
             auto x = detail::as_expression(a);
-            return std::pair{x, detail::operand(b, x)};
+            if constexpr (array_operand<B>) return std::pair{x, detail::as_expression(b)};
+            else return std::pair{x, detail::branch_scalar<expr_value_t<decltype(x)>>(b)};
         } else if constexpr (array_operand<B>) {
             auto y = detail::as_expression(b);
-            return std::pair{detail::operand(a, y), y};
+            return std::pair{detail::branch_scalar<expr_value_t<decltype(y)>>(a), y};
         } else {
             static_assert(array_operand<B>, "sphaera::where: a and b cannot both be scalars; "
                                             "write where(c, a, b) with at least one array");

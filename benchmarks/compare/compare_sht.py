@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""Times sphaera's spherical harmonic transforms against ducc0 (and optionally s2fft) in
+one run: same grid, same band-limit, same thread count, calls alternating, and prints a
+table of medians, sphaera/ducc0 time ratios and the largest relative differences of the
+outputs.
+
+    python3 benchmarks/compare/compare_sht.py --sphaera build/bench/examples/sphaera_sht
+
+The first run creates a virtual environment (default ~/.cache/sphaera/venv-compare-sht)
+with ducc0 built from source for this CPU (`pip install --no-binary ducc0 ducc0`, several
+minutes), healpy, s2fft and CPU JAX, then re-runs itself inside it.
+
+Conventions (see README.md here): sphaera transforms complex spin-s fields with
+coefficients in the 1-D layout l^2 + l + m. ducc0 transforms real maps with healpy-layout
+coefficients. The two meet as follows:
+  * spin 0: a real field; sphaera runs with --reality, ducc0 with one map.
+  * spin s > 0: sphaera's complex field P = Q + iU and its s_a_lm; ducc0's (Q, U) maps and
+    gradient/curl coefficients (E, B) with s_a_lm = -(E + iB) (healpy's convention), so
+    E = -(a + J a)/2, B = i(a - J a)/2 with (J a)_lm = (-1)^m conj(a_{l,-m}).
+sphaera is driven through its command-line tool. If the tool accepts `--repeat N` and prints
+`median_s=<seconds>` it is timed by itself (transform only); otherwise the wall time of the
+whole process is taken (process start, .npy input/output and planning included) and the
+table says so.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Outside the work tree, so that the venv never shows up in git status.
+DEFAULT_VENV = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "sphaera",
+                            "venv-compare-sht")
+
+
+# ----------------------------------------------------------------------------- set-up
+def in_venv(path):
+    return os.path.realpath(sys.prefix) == os.path.realpath(path)
+
+
+def ensure_venv(args):
+    """Creates the venv and installs the reference tools, then re-executes inside it."""
+    if in_venv(args.venv):
+        return
+    py = os.path.join(args.venv, "bin", "python")
+    if not os.path.exists(py):
+        print(f"creating virtual environment {args.venv}", flush=True)
+        os.makedirs(os.path.dirname(args.venv), exist_ok=True)
+        venv.EnvBuilder(with_pip=True).create(args.venv)
+    have = subprocess.run([py, "-c", "import ducc0, healpy, numpy"], capture_output=True).returncode == 0
+    if not have:
+        pip = [py, "-m", "pip", "install", "--disable-pip-version-check"]
+        subprocess.run(pip + ["--upgrade", "pip", "wheel", "setuptools", "numpy"], check=True)
+        subprocess.run(pip + ["healpy"], check=True)
+        print("building ducc0 from source for this CPU (several minutes)", flush=True)
+        subprocess.run(pip + ["--no-binary", "ducc0", "ducc0"], check=True)
+    if args.s2fft:
+        if subprocess.run([py, "-c", "import s2fft, jax"], capture_output=True).returncode != 0:
+            subprocess.run([py, "-m", "pip", "install", "--disable-pip-version-check", "s2fft", "jax[cpu]"],
+                           check=True)
+    os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+# ------------------------------------------------------------------ layouts and fields
+def lm_arrays(L):
+    import numpy as np
+    ell = np.repeat(np.arange(L), 2 * np.arange(L) + 1)
+    m = np.concatenate([np.arange(-l, l + 1) for l in range(L)])
+    return ell, m
+
+
+def full_index(ell, m):
+    return ell * ell + ell + m
+
+
+def healpy_index(L, ell, m):
+    return m * (2 * L - 1 - m) // 2 + ell
+
+
+def conj_flip(a, L):
+    """(J a)_lm = (-1)^m conj(a_{l,-m}) in the 1-D layout."""
+    import numpy as np
+    ell, m = lm_arrays(L)
+    return np.where(m % 2 == 0, 1.0, -1.0) * np.conj(a[full_index(ell, -m)])
+
+
+def full_to_healpy(a, L):
+    import numpy as np
+    ell, m = lm_arrays(L)
+    keep = m >= 0
+    out = np.zeros(L * (L + 1) // 2, dtype=complex)
+    out[healpy_index(L, ell[keep], m[keep])] = a[keep]
+    return out
+
+
+def healpy_to_full(h, L):
+    """Coefficients of a real field: m < 0 from (-1)^m conj(a_l|m|)."""
+    import numpy as np
+    ell, m = lm_arrays(L)
+    am = np.abs(m)
+    v = h[healpy_index(L, ell, am)]
+    return np.where(m >= 0, v, np.where(am % 2 == 0, 1.0, -1.0) * np.conj(v))
+
+
+def spin_to_eb(a, L):
+    ja = conj_flip(a, L)
+    return -(a + ja) / 2, 1j * (a - ja) / 2
+
+
+def eb_to_spin(e_h, b_h, L):
+    return -(healpy_to_full(e_h, L) + 1j * healpy_to_full(b_h, L))
+
+
+def random_alm(L, spin, rng):
+    import numpy as np
+    ell, m = lm_arrays(L)
+    a = rng.standard_normal(L * L) + 1j * rng.standard_normal(L * L)
+    a[ell < spin] = 0
+    if spin == 0:  # a real field: Hermitian coefficients
+        a = (a + conj_flip(a, L)) / 2
+    return a
+
+
+def max_rel(x, ref):
+    import numpy as np
+    d = np.max(np.abs(np.asarray(x) - np.asarray(ref)))
+    s = np.max(np.abs(ref))
+    return float(d / s) if s > 0 else float(d)
+
+
+# ------------------------------------------------------------------------- runners
+class Sphaera:
+    def __init__(self, exe, workdir):
+        self.exe = exe
+        self.work = workdir
+        self.self_timed = self._probe_repeat()
+
+    def _probe_repeat(self):
+        import numpy as np
+        a = np.zeros(4, dtype=complex)
+        i, o = os.path.join(self.work, "probe_in.npy"), os.path.join(self.work, "probe_out.npy")
+        np.save(i, a)
+        r = subprocess.run([self.exe, "synthesis", "--sampling", "gl", "--L", "2", "--repeat", "2", i, o],
+                           capture_output=True, text=True)
+        return r.returncode == 0 and re.search(r"median_s=([0-9.eE+-]+)", r.stdout + r.stderr) is not None
+
+    def run(self, direction, sampling, L, spin, threads, x, nside=None, repeat=1):
+        """Returns (seconds, output array)."""
+        import numpy as np
+        i, o = os.path.join(self.work, "in.npy"), os.path.join(self.work, "out.npy")
+        np.save(i, x)
+        cmd = [self.exe, direction, "--sampling", sampling, "--L", str(L), "--spin", str(spin),
+               "--threads", str(threads)]
+        if nside is not None:
+            cmd += ["--nside", str(nside)]
+        if spin == 0:
+            cmd += ["--reality"]
+        if self.self_timed:
+            cmd += ["--repeat", str(repeat)]
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd + [i, o], capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if r.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {r.stderr.strip()}")
+        if self.self_timed:
+            wall = float(re.search(r"median_s=([0-9.eE+-]+)", r.stdout + r.stderr).group(1))
+        return wall, np.load(o)
+
+
+def ducc_geometry_args(sampling):
+    return {"gl": "GL", "mw": "MW"}[sampling]
+
+
+def ducc_synthesis(a, sampling, L, spin, threads, hp_geom=None):
+    import ducc0
+    import numpy as np
+    if spin == 0:
+        alm = full_to_healpy(a, L)[None, :]
+    else:
+        e, b = spin_to_eb(a, L)
+        alm = np.stack([full_to_healpy(e, L), full_to_healpy(b, L)])
+    if hp_geom is not None:
+        m = ducc0.sht.experimental.synthesis(alm=alm, lmax=L - 1, spin=spin, nthreads=threads, **hp_geom)
+    else:
+        m = ducc0.sht.experimental.synthesis_2d(alm=alm, spin=spin, lmax=L - 1, geometry=ducc_geometry_args(sampling),
+                                                ntheta=L, nphi=2 * L - 1, nthreads=threads)
+    return m[0] if spin == 0 else m[0] + 1j * m[1]
+
+
+def ducc_analysis(f, sampling, L, spin, threads, hp_geom=None, npix=None):
+    """Exact analysis on GL/MW; on HEALPix the one-step weighted adjoint (4 pi/npix) S^H."""
+    import ducc0
+    import numpy as np
+    maps = f[None, ...] if spin == 0 else np.stack([f.real, f.imag])
+    if hp_geom is not None:
+        alm = ducc0.sht.experimental.adjoint_synthesis(map=maps, lmax=L - 1, spin=spin, nthreads=threads, **hp_geom)
+        alm = alm * (4 * np.pi / npix)
+    else:
+        alm = ducc0.sht.experimental.analysis_2d(map=maps, spin=spin, lmax=L - 1,
+                                                 geometry=ducc_geometry_args(sampling), nthreads=threads)
+    return healpy_to_full(alm[0], L) if spin == 0 else eb_to_spin(alm[0], alm[1], L)
+
+
+def timed(fn, *a, **k):
+    t0 = time.perf_counter()
+    out = fn(*a, **k)
+    return time.perf_counter() - t0, out
+
+
+# --------------------------------------------------------------------------- driver
+def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None, s2fft_on=False):
+    import numpy as np
+    hp_geom, npix = None, None
+    if sampling == "healpix":
+        import ducc0
+        hp_geom = ducc0.healpix.Healpix_Base(nside, "RING").sht_info()
+        npix = 12 * nside * nside
+    a = random_alm(L, spin, rng)
+    # Synthesis: alternate sphaera and ducc0 calls; the first call of each is a warm-up.
+    t_s, t_d = [], []
+    f_d = ducc_synthesis(a, sampling, L, spin, threads, hp_geom)
+    _, f_s = sph.run("synthesis", sampling, L, spin, threads, a, nside, repeat)
+    for _ in range(1 if sph.self_timed else repeat):
+        t, f_s = sph.run("synthesis", sampling, L, spin, threads, a, nside, repeat)
+        t_s.append(t)
+        for _ in range(repeat if sph.self_timed else 1):
+            t, f_d = timed(ducc_synthesis, a, sampling, L, spin, threads, hp_geom)
+            t_d.append(t)
+    f_s = np.asarray(f_s).reshape(f_d.shape)
+    rows.append((sampling, nside or "", L, spin, threads, "synthesis", statistics.median(t_s),
+                 statistics.median(t_d), max_rel(f_s, f_d), ""))
+    # Analysis of the band-limited map: outputs against each other and against the input alm.
+    x = f_d.real if spin == 0 else f_d
+    t_s, t_d = [], []
+    _, a_s = sph.run("analysis", sampling, L, spin, threads, x, nside, repeat)
+    a_d = ducc_analysis(x, sampling, L, spin, threads, hp_geom, npix)
+    for _ in range(1 if sph.self_timed else repeat):
+        t, a_s = sph.run("analysis", sampling, L, spin, threads, x, nside, repeat)
+        t_s.append(t)
+        for _ in range(repeat if sph.self_timed else 1):
+            t, a_d = timed(ducc_analysis, x, sampling, L, spin, threads, hp_geom, npix)
+            t_d.append(t)
+    rt = "" if sampling == "healpix" else f"{max_rel(a_s, a):.1e}/{max_rel(a_d, a):.1e}"
+    rows.append((sampling, nside or "", L, spin, threads, "analysis", statistics.median(t_s),
+                 statistics.median(t_d), max_rel(a_s, a_d), rt))
+    if s2fft_on and sampling in ("mw", "gl") and threads == 1:
+        rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat))
+
+
+def s2fft_case(sampling, L, spin, a, f_ref, repeat):
+    """s2fft on CPU JAX (precompute-free recursion), timed after one compiling call."""
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    import numpy as np
+    import s2fft
+    flm = np.zeros((L, 2 * L - 1), dtype=complex)
+    ell, m = lm_arrays(L)
+    flm[ell, L - 1 + m] = a
+    reality = spin == 0
+    inv = lambda: np.asarray(s2fft.inverse(flm, L, spin=spin, sampling=sampling, method="jax", reality=reality))
+    f = inv()
+    ts = [timed(inv)[0] for _ in range(repeat)]
+    diff = max_rel(f.real if reality else f, f_ref)
+    return [(sampling, "", L, spin, 1, "synthesis[s2fft]", float("nan"), statistics.median(ts), diff, "")]
+
+
+def print_table(rows, self_timed, machine):
+    print()
+    print(f"machine: {machine}")
+    print("sphaera timing: " + ("transform only (--repeat median)" if self_timed else
+                                "WALL TIME OF THE CLI PROCESS (start, .npy I/O and planning included)"))
+    hdr = ("grid", "nside", "L", "spin", "thr", "op", "sphaera s", "ducc0 s", "ratio", "max rel diff",
+           "round trip sph/ducc")
+    print(" | ".join(hdr))
+    print(" | ".join("---" for _ in hdr))
+    for g, ns, L, s, t, op, ts, td, d, rt in rows:
+        ratio = ts / td if ts == ts and td > 0 else float("nan")
+        print(f"{g} | {ns} | {L} | {s} | {t} | {op} | {ts:.4g} | {td:.4g} | {ratio:.2f} | {d:.1e} | {rt}")
+
+
+def machine_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    return f"{model}, {os.cpu_count()} logical CPUs"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sphaera", required=True, help="path of the sphaera_sht executable")
+    p.add_argument("--venv", default=DEFAULT_VENV, help="virtual environment to create/use")
+    p.add_argument("--L", type=int, nargs="+", default=[256, 512, 1024, 2048])
+    p.add_argument("--spins", type=int, nargs="+", default=[0, 2])
+    p.add_argument("--samplings", nargs="+", default=["gl", "mw"], choices=["gl", "mw"])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--nside", type=int, nargs="*", default=[512, 1024], help="HEALPix nsides (none: skip)")
+    p.add_argument("--healpix-lfactor", type=float, default=2.0, help="L = lfactor * nside on HEALPix")
+    p.add_argument("--repeat", type=int, default=5, help="timed calls per side (median reported)")
+    p.add_argument("--s2fft", action="store_true", help="also time s2fft synthesis (1 thread, L <= --s2fft-max-L)")
+    p.add_argument("--s2fft-max-L", type=int, default=256)
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--no-setup", action="store_true", help="use the current interpreter as is")
+    args = p.parse_args()
+    args.venv = os.path.abspath(args.venv)
+    if not os.access(args.sphaera, os.X_OK):
+        sys.exit(f"compare_sht.py: --sphaera {args.sphaera} is not an executable file")
+    args.sphaera = os.path.abspath(args.sphaera)
+    if not args.no_setup:
+        ensure_venv(args)
+    import numpy as np
+
+    rng = np.random.default_rng(args.seed)
+    work = tempfile.mkdtemp(prefix="compare_sht_", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    rows = []
+    try:
+        sph = Sphaera(args.sphaera, work)
+        for L in args.L:
+            for sampling in args.samplings:
+                for spin in args.spins:
+                    for thr in args.threads:
+                        print(f"running {sampling} L={L} spin={spin} threads={thr}", flush=True)
+                        compare_case(sph, rows, sampling, L, spin, thr, args.repeat, rng,
+                                     s2fft_on=args.s2fft and L <= args.s2fft_max_L)
+        for nside in args.nside:
+            L = int(round(args.healpix_lfactor * nside))
+            for spin in args.spins:
+                for thr in args.threads:
+                    print(f"running healpix nside={nside} L={L} spin={spin} threads={thr}", flush=True)
+                    compare_case(sph, rows, "healpix", L, spin, thr, args.repeat, rng, nside=nside)
+        print_table(rows, sph.self_timed, machine_name())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+// sphaera_sht: spherical harmonic transforms of .npy files from the command line.
+//
+//   sphaera_sht {synthesis|analysis} --sampling {mw|mwss|gl|dh|cc|healpix} --L <L>
+//               [--nside <n>] [--spin <s>] [--reality] [--precision {double|single}]
+//               [--threads <n>] <in.npy> <out.npy>
+//
+// Harmonic side: 1-D complex128 of length L² (index ℓ² + ℓ + m). Map side: complex128
+// (float64 with --reality) of shape (ntheta, nphi) for mw/mwss/gl/dh/cc, 1-D of length
+// 12·nside² (RING order) for healpix. Any bad argument or file: one line on stderr, exit 2.
+#include <sphaera/io/npy.hpp>
+#include <sphaera/sht/sht.hpp>
+
+#include <charconv>
+#include <complex>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace sphaera;
+using cd = std::complex<double>;
+
+namespace {
+
+struct usage_error : sphaera::error {
+    using sphaera::error::error;
+};
+
+struct options {
+    std::string direction, sampling, in, out;
+    int L = 0, spin = 0, threads = 0;
+    long long nside = 0;
+    bool reality = false, single = false;
+};
+
+long long parse_int(std::string_view flag, std::string_view text) {
+    long long v = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || p != text.data() + text.size())
+        sphaera::detail::raise<usage_error>(flag, " expects an integer, got '", text, "'");
+    return v;
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    std::vector<std::string> positional;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        auto value = [&]() -> std::string_view {
+            if (i + 1 >= argc) sphaera::detail::raise<usage_error>(a, " needs a value");
+            return argv[++i];
+        };
+        if (a == "--sampling") o.sampling = value();
+        else if (a == "--L") o.L = static_cast<int>(parse_int(a, value()));
+        else if (a == "--nside") o.nside = parse_int(a, value());
+        else if (a == "--spin") o.spin = static_cast<int>(parse_int(a, value()));
+        else if (a == "--threads") o.threads = static_cast<int>(parse_int(a, value()));
+        else if (a == "--reality") o.reality = true;
+        else if (a == "--precision") {
+            const auto p = value();
+            if (p != "double" && p != "single")
+                sphaera::detail::raise<usage_error>("--precision must be double or single, got '", p, "'");
+            o.single = p == "single";
+        } else if (a.size() > 1 && a[0] == '-') sphaera::detail::raise<usage_error>("unknown option ", a);
+        else positional.emplace_back(a);
+    }
+    if (positional.size() != 3)
+        sphaera::detail::raise<usage_error>(
+            "usage: sphaera_sht {synthesis|analysis} --sampling {mw|mwss|gl|dh|cc|healpix} --L <L> "
+            "[--nside <n>] [--spin <s>] [--reality] [--precision {double|single}] [--threads <n>] "
+            "<in.npy> <out.npy>");
+    o.direction = positional[0];
+    o.in = positional[1];
+    o.out = positional[2];
+    if (o.direction != "synthesis" && o.direction != "analysis")
+        sphaera::detail::raise<usage_error>("the transform must be synthesis or analysis, got '", o.direction, "'");
+    if (o.L < 1) sphaera::detail::raise<usage_error>("--L = ", o.L, " is out of range; valid range is [1, ", sht::max_band_limit, "]");
+    if (o.threads < 0) sphaera::detail::raise<usage_error>("--threads = ", o.threads, " is out of range; valid range is [0, inf)");
+    if (o.reality && o.spin != 0)
+        sphaera::detail::raise<usage_error>("--reality needs --spin 0 (a real field has spin 0), got spin ", o.spin);
+    if (o.sampling == "healpix" && o.nside < 1)
+        sphaera::detail::raise<usage_error>("--sampling healpix needs --nside >= 1, got ", o.nside);
+    if (o.sampling != "healpix" && o.nside != 0)
+        sphaera::detail::raise<usage_error>("--nside is only valid with --sampling healpix");
+    return o;
+}
+
+sht::ring_geometry make_geometry(const options& o) {
+    if (o.sampling == "mw") return sht::mw_geometry(o.L);
+    if (o.sampling == "mwss") return sht::mwss_geometry(o.L);
+    if (o.sampling == "gl") return sht::gauss_legendre_geometry(o.L);
+    if (o.sampling == "dh") return sht::driscoll_healy_geometry(o.L);
+    if (o.sampling == "cc") return sht::clenshaw_curtis_geometry(o.L);
+    if (o.sampling == "healpix") return sht::healpix_geometry(o.nside);
+    sphaera::detail::raise<usage_error>("--sampling must be one of mw, mwss, gl, dh, cc, healpix; got '", o.sampling, "'");
+}
+
+template <class T>
+std::vector<cd> transform(const options& o, const sht::ring_geometry& g, const std::vector<cd>& in) {
+    using C = std::complex<T>;
+    const sht::plan<T, backend::openmp> p(o.L, o.spin, g, backend::openmp{o.threads});
+    std::vector<C> x(in.begin(), in.end());
+    std::vector<C> y(o.direction == "synthesis" ? p.map_size() : p.alm_size());
+    if (o.direction == "synthesis") p.synthesis({x.data(), x.size()}, {y.data(), y.size()});
+    else p.analysis({x.data(), x.size()}, {y.data(), y.size()});
+    return {y.begin(), y.end()};
+}
+
+void check_shape(const std::string& file, const std::vector<std::size_t>& got, const std::vector<std::size_t>& want) {
+    if (got == want) return;
+    auto str = [](const std::vector<std::size_t>& s) {
+        std::string r = "(";
+        for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+        return r + (s.size() == 1 ? ",)" : ")");
+    };
+    sphaera::detail::raise<usage_error>("'", file, "' has shape ", str(got), " but ", str(want), " is expected");
+}
+
+int run(int argc, char** argv) {
+    const options o = parse(argc, argv);
+    const auto g = make_geometry(o);
+    const bool healpix = o.sampling == "healpix";
+    const std::vector<std::size_t> map_shape =
+        healpix ? std::vector<std::size_t>{g.npix()} : std::vector<std::size_t>{g.nrings(), g[0].nphi};
+    const std::vector<std::size_t> alm_shape{static_cast<std::size_t>(o.L) * static_cast<std::size_t>(o.L)};
+    std::vector<cd> in;
+    if (o.direction == "synthesis") {
+        auto a = io::read_npy<cd>(o.in);
+        check_shape(o.in, a.shape, alm_shape);
+        in = std::move(a.values);
+    } else if (o.reality) {
+        auto f = io::read_npy<double>(o.in);
+        check_shape(o.in, f.shape, map_shape);
+        in.assign(f.values.begin(), f.values.end());
+    } else {
+        auto f = io::read_npy<cd>(o.in);
+        check_shape(o.in, f.shape, map_shape);
+        in = std::move(f.values);
+    }
+    const auto out = o.single ? transform<float>(o, g, in) : transform<double>(o, g, in);
+    if (o.direction == "analysis") {
+        io::write_npy(o.out, out, alm_shape);
+    } else if (o.reality) {
+        std::vector<double> re(out.size());
+        for (std::size_t i = 0; i < out.size(); ++i) re[i] = out[i].real();
+        io::write_npy(o.out, re, map_shape);
+    } else {
+        io::write_npy(o.out, out, map_shape);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const sphaera::error& e) {
+        std::cerr << "sphaera_sht: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "sphaera_sht: " << e.what() << '\n';
+        return 1;
+    }
+}

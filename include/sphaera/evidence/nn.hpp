@@ -1,0 +1,134 @@
+#pragma once
+/// \file nn.hpp
+/// \brief A small multilayer perceptron with hand-written backpropagation, the conditioner
+/// of the flows' coupling layers. Batches are columns: x is (inputs, batch), so every layer
+/// is one GEMM. Hidden layers use tanh (smooth, so finite-difference checks are exact to
+/// O(h²)); the output layer is linear and starts at zero, making a new flow the identity.
+///
+/// Parameters live in a flat vector owned by the caller (one Adam state for a whole flow);
+/// layer l reads Wₗ (out, in) column-major and then bₗ (out) from offset + its own offset.
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "sphaera/core/error.hpp"
+#include "sphaera/core/random.hpp"
+
+namespace sphaera::evidence::detail {
+
+/// Runs Eigen single-threaded while alive. Mini-batch products (32 × 32 × 256) are far too
+/// small for Eigen's OpenMP GEMM: on a loaded machine its threads' spin-waits made flow
+/// training 10× slower. Restores the previous setting on exit.
+class eigen_serial_scope {
+public:
+    eigen_serial_scope() : m_saved(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
+    ~eigen_serial_scope() { Eigen::setNbThreads(m_saved); }
+    eigen_serial_scope(const eigen_serial_scope&) = delete;
+    eigen_serial_scope& operator=(const eigen_serial_scope&) = delete;
+
+private:
+    int m_saved;
+};
+
+/// Shape and parameter layout of an MLP; holds no parameters itself.
+class mlp {
+public:
+    /// Activations kept by forward for backward: a[0] = input, a[l] = output of layer l.
+    struct tape {
+        std::vector<Eigen::MatrixXd> a;
+    };
+
+    mlp() = default;
+    /// Layer widths, input first and output last (at least two entries, all ≥ 1).
+    explicit mlp(std::vector<int> widths, Eigen::Index offset = 0)
+        : m_widths(std::move(widths)), m_offset(offset) {
+        if (m_widths.size() < 2)
+            sphaera::detail::raise<invalid_argument>("mlp: needs an input and an output width");
+        for (int w : m_widths)
+            if (w < 1)
+                sphaera::detail::raise<invalid_argument>("mlp: width ", w,
+                                                         " is out of range; valid range is [1, inf)");
+    }
+
+    /// Number of parameters Σ (inₗ + 1) outₗ.
+    [[nodiscard]] Eigen::Index size() const {
+        Eigen::Index n = 0;
+        for (std::size_t l = 0; l + 1 < m_widths.size(); ++l)
+            n += Eigen::Index(m_widths[l] + 1) * m_widths[l + 1];
+        return n;
+    }
+    [[nodiscard]] Eigen::Index offset() const { return m_offset; }
+    [[nodiscard]] int inputs() const { return m_widths.front(); }
+    [[nodiscard]] int outputs() const { return m_widths.back(); }
+
+    /// Glorot-uniform hidden weights from Philox stream (seed, stream); zero biases and a
+    /// zero output layer (the coupling starts as the identity).
+    void initialise(double* params, std::uint64_t seed, std::uint64_t stream) const {
+        double* p = params + m_offset;
+        std::uint64_t k = 0;
+        for (std::size_t l = 0; l + 1 < m_widths.size(); ++l) {
+            const int in = m_widths[l], out = m_widths[l + 1];
+            const bool last = l + 2 == m_widths.size();
+            const double a = std::sqrt(6.0 / (in + out));
+            for (int i = 0; i < in * out; ++i)
+                p[i] = last ? 0.0 : a * (2 * uniform<double>(seed, k++, stream) - 1);
+            for (int i = 0; i < out; ++i) p[in * out + i] = 0.0;
+            p += (in + 1) * out;
+        }
+    }
+
+    /// y = MLP(x) for x (inputs, batch) → (outputs, batch); fills \p t when given.
+    [[nodiscard]] Eigen::MatrixXd forward(const double* params, const Eigen::MatrixXd& x,
+                                          tape* t = nullptr) const {
+        const double* p = params + m_offset;
+        Eigen::MatrixXd a = x;
+        if (t) t->a.assign(1, x);
+        for (std::size_t l = 0; l + 1 < m_widths.size(); ++l) {
+            const int in = m_widths[l], out = m_widths[l + 1];
+            const Eigen::Map<const Eigen::MatrixXd> w(p, out, in);
+            const Eigen::Map<const Eigen::VectorXd> b(p + in * out, out);
+            Eigen::MatrixXd y = w * a;
+            y.colwise() += b;
+            // tanh y = 1 − 2/(e^{2y} + 1): Eigen vectorises exp but not double tanh, and
+            // glibc's scalar tanh dominated flow evaluation. Exact limits ±1 for |y| → ∞
+            // (e^{2y} = inf gives 1), absolute error ~1e-16 near 0.
+            if (l + 2 < m_widths.size()) y = (1 - 2 / ((2 * y.array()).exp() + 1)).matrix();
+            a = std::move(y);
+            if (t) t->a.push_back(a);
+            p += (in + 1) * out;
+        }
+        return a;
+    }
+
+    /// Pulls back \p dy (outputs, batch) through the network recorded in \p t: adds
+    /// ∂/∂params into \p grad (same layout as params) and returns ∂/∂x (inputs, batch).
+    Eigen::MatrixXd backward(const double* params, const Eigen::MatrixXd& dy, const tape& t,
+                             double* grad) const {
+        // Walk the layers from the last; offsets of every layer first.
+        std::vector<Eigen::Index> off(m_widths.size(), m_offset);
+        for (std::size_t l = 0; l + 1 < m_widths.size(); ++l)
+            off[l + 1] = off[l] + Eigen::Index(m_widths[l] + 1) * m_widths[l + 1];
+        Eigen::MatrixXd d = dy;
+        for (std::size_t l = m_widths.size() - 1; l-- > 0;) {
+            const int in = m_widths[l], out = m_widths[l + 1];
+            if (l + 2 < m_widths.size())  // through tanh: 1 − a²
+                d.array() *= 1 - t.a[l + 1].array().square();
+            const Eigen::Map<const Eigen::MatrixXd> w(params + off[l], out, in);
+            Eigen::Map<Eigen::MatrixXd> gw(grad + off[l], out, in);
+            Eigen::Map<Eigen::VectorXd> gb(grad + off[l] + in * out, out);
+            gw.noalias() += d * t.a[l].transpose();
+            gb += d.rowwise().sum();
+            d = (w.transpose() * d).eval();
+        }
+        return d;
+    }
+
+private:
+    std::vector<int> m_widths;
+    Eigen::Index m_offset = 0;
+};
+
+}  // namespace sphaera::evidence::detail

@@ -1,0 +1,220 @@
+#pragma once
+/// \file legendre_engine.hpp
+/// \brief The Legendre step of sht::plan and sht::real_plan over all orders: coefficients
+/// f_ℓm ↔ ring columns F_m(θ_r) = Σ_ℓ (−1)^s f_ℓm λ_ℓm(θ_r), on the geometry's rings or, for
+/// MW/MWSS analysis, on the Clenshaw–Curtis nodes of the periodic extension
+/// (periodic_extension.hpp). One task per |m| handles m and −m together (see
+/// legendre_kernels.hpp); tasks run in parallel over |m| with dynamic scheduling.
+///
+/// Column storage ("ph"): (ncols, nrings) complex, column m at (m − m_lo)·nrings with
+/// m_lo = −(L−1) on the complex path and 0 on the real path (orders m ≥ 0 only; the
+/// negative orders of a real field follow from f_ℓ,−m = (−1)^m conj(f_ℓm)).
+
+#include <algorithm>
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include "sphaera/sht/geometry.hpp"
+#include "sphaera/sht/legendre_kernels.hpp"
+#include "sphaera/sht/periodic_extension.hpp"
+#include "sphaera/sht/wigner_recursion.hpp"
+
+namespace sphaera::sht::detail {
+
+/// Orders handled by the Legendre step and ring steps: all (complex field) or m ≥ 0 (real).
+enum class field_kind { complex, real };
+
+template <class T>
+class legendre_engine {
+public:
+    using value_type = std::complex<T>;
+
+    legendre_engine() = default;
+    /// Start data, ring chunks and (MW/MWSS grids built for a band-limit ≥ L) the θ
+    /// resampler with its node chunks.
+    legendre_engine(int L, int spin, const ring_geometry& g) : m_L(L), m_spin(spin), m_nr(g.nrings()) {
+        m_start = make_start_data(L, -spin);
+        std::vector<ring_trig> trig;
+        trig.reserve(g.nrings());
+        for (const auto& r : g.rings()) trig.push_back(make_ring_trig(r.theta));
+        m_tasks = make_legendre_tasks(trig, spin);
+        const auto k = g.kind();
+        if ((k == sampling::mw || k == sampling::mwss) && L <= g.exact_band_limit()) {
+            const auto want = static_cast<std::size_t>(k == sampling::mw ? g.exact_band_limit() : g.exact_band_limit() + 1);
+            if (g.nrings() == want) {
+                m_resampler = theta_resampler(k, g.exact_band_limit(), L, g[0].nphi);
+                m_node_tasks = make_legendre_tasks(m_resampler.nodes(), spin);
+            }
+        }
+    }
+
+    [[nodiscard]] bool uses_resampler() const { return m_resampler.n_nodes() > 0; }
+    [[nodiscard]] static int m_lo(field_kind f, int L) { return f == field_kind::real ? 0 : -(L - 1); }
+    /// Number of ph columns.
+    [[nodiscard]] std::size_t ncols(field_kind f) const {
+        return static_cast<std::size_t>(f == field_kind::real ? m_L : 2 * m_L - 1);
+    }
+
+    /// alm: (L²) → ph: (ncols, nrings) on the geometry's rings.
+    void synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
+        for_orders(nt, m_tasks, m_nr, [&](int m, scratch& s) {
+            gather(alm, m, f, s.ws);
+            run_synthesis(m_tasks, m, f, s);
+            put_columns(ph, m, f, m_nr, s);
+        });
+    }
+    /// ph → alm (the transpose of synthesis).
+    void adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
+        for_orders(nt, m_tasks, m_nr, [&](int m, scratch& s) {
+            get_columns(ph, m, f, m_nr, s);
+            run_adjoint(m_tasks, m, f, s);
+            scatter(s.ws, m, f, alm);
+        });
+    }
+    /// MW/MWSS analysis after the φ step: per order, resample the ring column onto the
+    /// Clenshaw–Curtis nodes (with weights) and run the transposed Legendre step there.
+    void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
+        const std::size_t nn = m_resampler.n_nodes();
+        for_orders(nt, m_node_tasks, nn, [&](int m, scratch& s) {
+            for (int sg : {1, -1}) {
+                if (sg < 0 && (m == 0 || f == field_kind::real)) break;
+                const int mm = sg * m;
+                const value_type* src = ph + col_offset(mm, f, m_nr);
+                for (std::size_t r = 0; r < m_nr; ++r) s.col[r] = std::complex<double>(src[r]);
+                double* re = sg > 0 ? s.pr.data() : s.nr.data();
+                double* im = sg > 0 ? s.pi.data() : s.ni.data();
+                m_resampler.forward(mm, m_spin, s.col.data(), s.work.data(), re, im);
+            }
+            run_adjoint(m_node_tasks, m, f, s);
+            scatter(s.ws, m, f, alm);
+        });
+    }
+    /// The transpose of resampled_adjoint: alm → ph.
+    void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
+        const std::size_t nn = m_resampler.n_nodes();
+        for_orders(nt, m_node_tasks, nn, [&](int m, scratch& s) {
+            gather(alm, m, f, s.ws);
+            run_synthesis(m_node_tasks, m, f, s);
+            for (int sg : {1, -1}) {
+                if (sg < 0 && (m == 0 || f == field_kind::real)) break;
+                const int mm = sg * m;
+                const double* re = sg > 0 ? s.pr.data() : s.nr.data();
+                const double* im = sg > 0 ? s.pi.data() : s.ni.data();
+                m_resampler.adjoint(mm, m_spin, re, im, s.work.data(), s.col.data());
+                value_type* dst = ph + col_offset(mm, f, m_nr);
+                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(s.col[r]);
+            }
+        });
+    }
+
+private:
+    struct scratch {
+        legendre_workspace ws;
+        std::vector<double> pr, pi, nr, ni;           // (n) columns m and −m
+        std::vector<std::complex<double>> col, work;  // resampler only
+        scratch(int L, std::size_t n, std::size_t nring, std::size_t nwork)
+            : ws(L), pr(n), pi(n), nr(n), ni(n), col(nring), work(nwork) {}
+    };
+
+    [[nodiscard]] std::size_t col_offset(int m, field_kind f, std::size_t n) const {
+        return static_cast<std::size_t>(m - m_lo(f, m_L)) * n;
+    }
+    [[nodiscard]] double sign_s() const { return (m_spin % 2 == 0) ? 1.0 : -1.0; }
+    [[nodiscard]] const start_data& start(int m) const { return m_start[static_cast<std::size_t>(m + m_L - 1)]; }
+    [[nodiscard]] bool with_neg(int m, field_kind f) const { return m > 0 && f == field_kind::complex; }
+
+    /// Runs body(m, scratch) for m = 0..L−1 in parallel (dynamic: cheap high orders last).
+    template <class Body>
+    void for_orders(int nt, const legendre_tasks& tk, std::size_t n, Body&& body) const {
+        (void)tk;
+        const int L = m_L;
+        const std::size_t nwork = uses_resampler() ? m_resampler.work_size() : 0;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            scratch s(L, n, uses_resampler() ? m_nr : 0, nwork);
+#pragma omp for schedule(dynamic, 1)
+            for (int m = 0; m < L; ++m) body(m, s);
+        }
+    }
+
+    /// ws.alm ← (−1)^s f_ℓ,m (and f_ℓ,−m) as (L, Q, 2); on the real path Im f_ℓ0 is ignored.
+    void gather(const value_type* alm, int m, field_kind f, legendre_workspace& ws) const {
+        const double sg = sign_s();
+        const int Q = with_neg(m, f) ? 2 : 1, l0 = start(m).l0;
+        for (int l = l0; l < m_L; ++l) {
+            const std::size_t base = static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
+            const auto v = alm[base + static_cast<std::size_t>(m)];
+            double* d = ws.alm.data() + 2 * Q * l;
+            d[0] = sg * static_cast<double>(v.real());
+            d[1] = (m == 0 && f == field_kind::real) ? 0.0 : sg * static_cast<double>(v.imag());
+            if (Q == 2) {
+                const auto w = alm[base - static_cast<std::size_t>(m)];
+                d[2] = sg * static_cast<double>(w.real());
+                d[3] = sg * static_cast<double>(w.imag());
+            }
+        }
+    }
+    /// alm ← (−1)^s ws.alm for orders ±m (ℓ ≥ |m|; 0 below ℓ₀); on the real path the
+    /// negative orders by Hermitian symmetry and f_ℓ0 real.
+    void scatter(const legendre_workspace& ws, int m, field_kind f, value_type* alm) const {
+        const double sg = sign_s(), sm = (m % 2 == 0) ? 1.0 : -1.0;
+        const int Q = with_neg(m, f) ? 2 : 1, l0 = start(m).l0;
+        for (int l = m; l < m_L; ++l) {
+            const std::size_t base = static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
+            const double* d = ws.alm.data() + 2 * Q * l;
+            const bool zero = l < l0;
+            value_type p = zero ? value_type(0) : value_type(T(sg * d[0]), T(sg * d[1]));
+            if (f == field_kind::real) {
+                if (m == 0) p = value_type(p.real(), T(0));
+                alm[base + static_cast<std::size_t>(m)] = p;
+                if (m > 0) alm[base - static_cast<std::size_t>(m)] = T(sm) * std::conj(p);
+                continue;
+            }
+            alm[base + static_cast<std::size_t>(m)] = p;
+            if (Q == 2)
+                alm[base - static_cast<std::size_t>(m)] = zero ? value_type(0) : value_type(T(sg * d[2]), T(sg * d[3]));
+        }
+    }
+    void run_synthesis(const legendre_tasks& tk, int m, field_kind f, scratch& s) const {
+        const auto& sd = start(m);
+        prepare_coefficients(s.ws, m, -m_spin, sd, m_L);
+        synthesis_m(tk, sd, s.ws, m_L, m, -m_spin, with_neg(m, f), {s.pr.data(), s.pi.data()},
+                    {s.nr.data(), s.ni.data()});
+    }
+    void run_adjoint(const legendre_tasks& tk, int m, field_kind f, scratch& s) const {
+        const auto& sd = start(m);
+        prepare_coefficients(s.ws, m, -m_spin, sd, m_L);
+        adjoint_m(tk, sd, s.ws, m_L, m, -m_spin, with_neg(m, f), {s.pr.data(), s.pi.data()},
+                  {s.nr.data(), s.ni.data()});
+    }
+    void put_columns(value_type* ph, int m, field_kind f, std::size_t n, const scratch& s) const {
+        value_type* a = ph + col_offset(m, f, n);
+        for (std::size_t r = 0; r < n; ++r) a[r] = value_type(T(s.pr[r]), T(s.pi[r]));
+        if (!with_neg(m, f)) return;
+        value_type* b = ph + col_offset(-m, f, n);
+        for (std::size_t r = 0; r < n; ++r) b[r] = value_type(T(s.nr[r]), T(s.ni[r]));
+    }
+    void get_columns(const value_type* ph, int m, field_kind f, std::size_t n, scratch& s) const {
+        const value_type* a = ph + col_offset(m, f, n);
+        for (std::size_t r = 0; r < n; ++r) {
+            s.pr[r] = static_cast<double>(a[r].real());
+            s.pi[r] = static_cast<double>(a[r].imag());
+        }
+        if (!with_neg(m, f)) return;
+        const value_type* b = ph + col_offset(-m, f, n);
+        for (std::size_t r = 0; r < n; ++r) {
+            s.nr[r] = static_cast<double>(b[r].real());
+            s.ni[r] = static_cast<double>(b[r].imag());
+        }
+    }
+
+    int m_L = 0, m_spin = 0;
+    std::size_t m_nr = 0;
+    std::vector<start_data> m_start;  // (2L−1), index m + L − 1
+    legendre_tasks m_tasks;           // the geometry's rings
+    theta_resampler m_resampler;      // MW/MWSS only
+    legendre_tasks m_node_tasks;      // the resampler's nodes
+};
+
+}  // namespace sphaera::sht::detail

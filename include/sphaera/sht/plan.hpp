@@ -1,0 +1,239 @@
+#pragma once
+/// \file plan.hpp
+/// \brief sht::plan<T, Backend>: spin-weighted spherical harmonic transforms on any ring
+/// geometry (Reinecke & Seljebotn 2013 structure; McEwen & Wiaux 2011 for MW/MWSS):
+///
+///   synthesis   f(θ_r, φ_p) = Σ_{ℓ<L} Σ_{|m|≤ℓ} f_ℓm ₛY_ℓm(θ_r, φ_p),
+///   analysis    f_ℓm = ∫ f ₛY*_ℓm dΩ, exact on MW, MWSS, GL, DH, CC for band-limit L,
+///
+/// with ₛY_ℓm(θ, φ) = (−1)^s √((2ℓ+1)/4π) e^{imφ} d^ℓ_{m,−s}(θ) (ssht's convention) and
+/// their adjoints. Coefficients use the 1-D layout f[ℓ² + ℓ + m], entries with ℓ < |s| are
+/// ignored on input and zero on output. The θ step (legendre_kernels.hpp) runs per m, in
+/// parallel over m for backend::openmp; the φ step is one FFTW DFT per ring.
+
+#include <algorithm>
+#include <complex>
+#include <cstddef>
+#include <numbers>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "sphaera/backend/fftw_engine.hpp"
+#include "sphaera/backend/tags.hpp"
+#include "sphaera/core/error.hpp"
+#include "sphaera/core/view.hpp"
+#include "sphaera/sht/geometry.hpp"
+#include "sphaera/sht/legendre_engine.hpp"
+#include "sphaera/sht/samplings.hpp"
+#include "sphaera/sht/wigner_recursion.hpp"
+
+namespace sphaera::sht {
+
+namespace detail {
+inline int thread_count(const backend::serial&) { return 1; }
+inline int thread_count(const backend::openmp& b) {
+#ifdef _OPENMP
+    return b.threads > 0 ? b.threads : omp_get_max_threads();
+#else
+    return b.threads > 0 ? 1 : 1;
+#endif
+}
+}  // namespace detail
+
+/// Spin-s spherical harmonic transforms of band-limit L on a ring geometry, in precision T
+/// (float or double; the recurrence always runs in double) on a host backend B. Plans are
+/// move-only; all transforms are const and may run concurrently on distinct arrays.
+template <class T, host_backend B = backend::serial>
+class plan {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "sht::plan: T must be float or double");
+
+public:
+    using value_type = std::complex<T>;
+    using alm_view = view<const value_type, host_space>;
+    using map_view = view<value_type, host_space>;
+
+    /// Precomputes start values, ring data and FFT plans. Throws invalid_argument unless
+    /// 1 ≤ L ≤ max_band_limit and |spin| ≤ L−1, and for an empty geometry.
+    plan(int L, int spin, ring_geometry geometry, B backend = {})
+        : m_L(L), m_spin(spin), m_geom(std::move(geometry)), m_backend(backend) {
+        if (L < 1 || L > max_band_limit)
+            sphaera::detail::raise<invalid_argument>("sht::plan: band-limit L = ", L,
+                                                     " is out of range; valid range is [1, ", max_band_limit, "]");
+        sphaera::detail::require_in_range("sht::plan: spin", spin, -(L - 1), L - 1);
+        if (m_geom.nrings() == 0)
+            sphaera::detail::raise<invalid_argument>("sht::plan: the geometry has no rings; at least one is needed");
+        for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
+        m_engine = detail::legendre_engine<T>(L, spin, m_geom);
+    }
+    plan(const plan&) = delete;
+    plan& operator=(const plan&) = delete;
+    plan(plan&&) noexcept = default;
+    plan& operator=(plan&&) noexcept = default;
+
+    [[nodiscard]] int band_limit() const { return m_L; }
+    [[nodiscard]] int spin() const { return m_spin; }
+    [[nodiscard]] const ring_geometry& geometry() const { return m_geom; }
+    /// L² coefficients, index ℓ² + ℓ + m.
+    [[nodiscard]] std::size_t alm_size() const { return static_cast<std::size_t>(m_L) * static_cast<std::size_t>(m_L); }
+    [[nodiscard]] std::size_t map_size() const { return m_geom.npix(); }
+    /// True when analysis() inverts synthesis() for every band-limited input.
+    [[nodiscard]] bool exact_analysis() const {
+        return m_L <= m_geom.exact_band_limit() && m_geom.max_nphi() >= static_cast<std::size_t>(2 * m_L - 1) &&
+               (uses_resampler() || m_geom.has_weights());
+    }
+
+    /// alm: (L²) → map: (npix).
+    void synthesis(alm_view alm, map_view map) const {
+        check_sizes("synthesis", alm.size(), map.size());
+        std::vector<value_type> ph(ph_size());
+        legendre_synthesis(alm, ph.data());
+        ring_synthesis(ph.data(), map.data(), false);
+    }
+    /// The adjoint of synthesis: map: (npix) → alm: (L²).
+    void adjoint_synthesis(view<const value_type, host_space> map, view<value_type, host_space> alm) const {
+        check_sizes("adjoint_synthesis", alm.size(), map.size());
+        std::vector<value_type> ph(ph_size());
+        ring_adjoint(map.data(), ph.data(), false);
+        legendre_adjoint(ph.data(), alm.data());
+    }
+    /// Analysis (forward transform): map: (npix) → alm: (L²). Exact on MW/MWSS (periodic
+    /// extension) and GL/DH/CC (quadrature) grids built for a band-limit ≥ L; on other grids
+    /// with weights (HEALPix) the quadrature-weighted adjoint, an approximation. Throws
+    /// invalid_argument on a grid with neither.
+    void analysis(view<const value_type, host_space> map, view<value_type, host_space> alm) const {
+        check_sizes("analysis", alm.size(), map.size());
+        std::vector<value_type> ph(ph_size());
+        if (uses_resampler()) {
+            ring_adjoint(map.data(), ph.data(), false);
+            resampled_adjoint(ph.data(), alm.data());
+            return;
+        }
+        require_weights("analysis");
+        ring_adjoint(map.data(), ph.data(), true);
+        legendre_adjoint(ph.data(), alm.data());
+    }
+    /// The adjoint of analysis: alm: (L²) → map: (npix).
+    void adjoint_analysis(alm_view alm, map_view map) const {
+        check_sizes("adjoint_analysis", alm.size(), map.size());
+        std::vector<value_type> ph(ph_size());
+        if (uses_resampler()) {
+            resampled_synthesis(alm, ph.data());
+            ring_synthesis(ph.data(), map.data(), false);
+            return;
+        }
+        require_weights("adjoint_analysis");
+        legendre_synthesis(alm, ph.data());
+        ring_synthesis(ph.data(), map.data(), true);
+    }
+
+private:
+    [[nodiscard]] bool uses_resampler() const { return m_engine.uses_resampler(); }
+    [[nodiscard]] std::size_t ncol() const { return static_cast<std::size_t>(2 * m_L - 1); }
+    [[nodiscard]] std::size_t ph_size() const { return ncol() * m_geom.nrings(); }
+    [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
+
+    void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
+        if (nalm != alm_size())
+            sphaera::detail::raise<shape_mismatch>("sht::plan::", what, ": alm has size ", nalm,
+                                                   " but L = ", m_L, " needs L^2 = ", alm_size());
+        if (nmap != map_size())
+            sphaera::detail::raise<shape_mismatch>("sht::plan::", what, ": map has size ", nmap,
+                                                   " but the geometry has ", map_size(), " pixels");
+    }
+    void require_weights(const char* what) const {
+        if (!m_geom.has_weights())
+            sphaera::detail::raise<invalid_argument>(
+                "sht::plan::", what, ": the ", sampling_name(m_geom.kind()), " geometry has no quadrature weights",
+                (m_geom.kind() == sampling::mw || m_geom.kind() == sampling::mwss)
+                    ? " and was built for a band-limit below L" : "",
+                "; analysis needs MW/MWSS/GL/DH/CC grids or ring weights");
+    }
+    /// Pixel weight w_r 2π/nphi_r of ring r (the φ and θ quadrature together).
+    [[nodiscard]] double pixel_weight(std::size_t r) const {
+        return m_geom[r].weight * 2 * std::numbers::pi / static_cast<double>(m_geom[r].nphi);
+    }
+
+    /// alm → ph: (2L−1, nrings), ph[(m+L−1)·nrings + r] = Σ_ℓ f_ℓm (−1)^s λ_ℓm(θ_r).
+    void legendre_synthesis(alm_view alm, value_type* ph) const {
+        m_engine.synthesis(alm.data(), ph, detail::field_kind::complex, threads());
+    }
+    /// ph: (2L−1, nrings) → alm (the transpose of legendre_synthesis).
+    void legendre_adjoint(const value_type* ph, value_type* alm) const {
+        m_engine.adjoint(ph, alm, detail::field_kind::complex, threads());
+    }
+    /// MW/MWSS analysis after the φ step (periodic extension, Clenshaw–Curtis nodes).
+    void resampled_adjoint(const value_type* ph, value_type* alm) const {
+        m_engine.resampled_adjoint(ph, alm, detail::field_kind::complex, threads());
+    }
+    /// The transpose of resampled_adjoint: alm → ph: (2L−1, nrings).
+    void resampled_synthesis(alm_view alm, value_type* ph) const {
+        m_engine.resampled_synthesis(alm.data(), ph, detail::field_kind::complex, threads());
+    }
+
+    /// ph → map: per ring, fold the 2L−1 orders onto nphi frequencies with e^{imφ0} and
+    /// run a backward DFT in place in the map. weighted: multiply by the pixel weight.
+    void ring_synthesis(const value_type* ph, value_type* map, bool weighted) const {
+        const std::size_t nr = m_geom.nrings();
+        const int L = m_L, nt = threads();
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(dynamic, 4)
+        for (std::size_t r = 0; r < nr; ++r) {
+            const ring& g = m_geom[r];
+            value_type* out = map + g.offset;
+            std::fill(out, out + g.nphi, value_type(0));
+            const double scale = weighted ? pixel_weight(r) : 1.0;
+            for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                out[k] += value_type(std::complex<double>(ph[static_cast<std::size_t>(m + L - 1) * nr + r]) * rot * scale);
+            });
+            m_ffts.get(g.nphi, backend::fft_direction::backward).execute(out);
+        }
+    }
+    /// map → ph (the transpose of ring_synthesis).
+    void ring_adjoint(const value_type* map, value_type* ph, bool weighted) const {
+        const std::size_t nr = m_geom.nrings();
+        const int L = m_L, nt = threads();
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            std::vector<value_type> buf(m_geom.max_nphi());
+#pragma omp for schedule(dynamic, 4)
+            for (std::size_t r = 0; r < nr; ++r) {
+                const ring& g = m_geom[r];
+                std::copy(map + g.offset, map + g.offset + g.nphi, buf.begin());
+                m_ffts.get(g.nphi, backend::fft_direction::forward).execute(buf.data());
+                const double scale = weighted ? pixel_weight(r) : 1.0;
+                for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                    ph[static_cast<std::size_t>(m + L - 1) * nr + r] =
+                        value_type(std::complex<double>(buf[k]) * std::conj(rot) * scale);
+                });
+            }
+        }
+    }
+    /// Calls f(m, m mod nphi, e^{imφ0}) for m = −(L−1)..L−1. The rotation factor advances by
+    /// multiplication and is recomputed exactly every 32 orders to bound the drift.
+    template <class F>
+    void for_each_order(const ring& g, F&& f) const {
+        const auto n = static_cast<long long>(g.nphi);
+        const std::complex<double> step = std::polar(1.0, g.phi0);
+        const bool rotate = g.phi0 != 0.0;
+        std::complex<double> rot = 1.0;
+        long long k = (((-(m_L - 1)) % n) + n) % n;
+        for (int m = -(m_L - 1); m <= m_L - 1; ++m) {
+            if (rotate) rot = ((m + m_L - 1) % 32 == 0) ? std::polar(1.0, m * g.phi0) : rot * step;
+            f(m, static_cast<std::size_t>(k), rot);
+            if (++k == n) k = 0;
+        }
+    }
+
+    int m_L = 0, m_spin = 0;
+    ring_geometry m_geom;
+    [[no_unique_address]] B m_backend{};
+    backend::fftw_dft_set<T> m_ffts;
+    detail::legendre_engine<T> m_engine;       // the Legendre step (and MW/MWSS resampler)
+};
+
+}  // namespace sphaera::sht

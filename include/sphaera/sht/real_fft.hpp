@@ -1,0 +1,133 @@
+#pragma once
+/// \file real_fft.hpp
+/// \brief FFTW3 real-data DFTs for the rings of a real field (Frigo & Johnson 2005):
+/// r2c y_k = Σ_j x_j e^{−2πijk/n} for k = 0..n/2, and c2r x_j = Σ_{k<n} c_k e^{+2πijk/n} of the
+/// Hermitian spectrum c_{n−k} = conj(c_k) given by its first n/2 + 1 entries (unnormalised;
+/// c2r is the adjoint of r2c on the Hermitian half-spectrum with weights 1, 2, …, 2, 1).
+/// Out-of-place, FFTW_UNALIGNED, executed through the new-array interface, so one plan per
+/// size serves every ring and thread; planning takes the process-wide FFTW planner mutex
+/// of fftw_engine.hpp.
+
+#include <complex>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+#include <fftw3.h>
+
+#include "sphaera/backend/fftw_engine.hpp"
+#include "sphaera/core/error.hpp"
+
+namespace sphaera::sht::detail {
+
+template <class T>
+struct fftw_real_api;
+template <>
+struct fftw_real_api<double> {
+    using plan = fftw_plan;
+    using cpx = fftw_complex;
+    static plan r2c(int n, double* in, cpx* out, unsigned f) { return fftw_plan_dft_r2c_1d(n, in, out, f); }
+    static plan c2r(int n, cpx* in, double* out, unsigned f) { return fftw_plan_dft_c2r_1d(n, in, out, f); }
+    static void exec_r2c(plan p, double* in, cpx* out) { fftw_execute_dft_r2c(p, in, out); }
+    static void exec_c2r(plan p, cpx* in, double* out) { fftw_execute_dft_c2r(p, in, out); }
+    static void destroy(plan p) { fftw_destroy_plan(p); }
+    static void* alloc(std::size_t bytes) { return fftw_malloc(bytes); }
+    static void release(void* p) { fftw_free(p); }
+};
+template <>
+struct fftw_real_api<float> {
+    using plan = fftwf_plan;
+    using cpx = fftwf_complex;
+    static plan r2c(int n, float* in, cpx* out, unsigned f) { return fftwf_plan_dft_r2c_1d(n, in, out, f); }
+    static plan c2r(int n, cpx* in, float* out, unsigned f) { return fftwf_plan_dft_c2r_1d(n, in, out, f); }
+    static void exec_r2c(plan p, float* in, cpx* out) { fftwf_execute_dft_r2c(p, in, out); }
+    static void exec_c2r(plan p, cpx* in, float* out) { fftwf_execute_dft_c2r(p, in, out); }
+    static void destroy(plan p) { fftwf_destroy_plan(p); }
+    static void* alloc(std::size_t bytes) { return fftwf_malloc(bytes); }
+    static void release(void* p) { fftwf_free(p); }
+};
+
+/// r2c and c2r plans of one size n (T = float or double). Move-only; execution is const,
+/// re-entrant and thread-safe. c2r overwrites its (scratch) input, as FFTW allows.
+template <class T>
+class fftw_real_pair {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "fftw_real_pair: T must be float or double");
+    using api = fftw_real_api<T>;
+
+public:
+    fftw_real_pair() = default;
+    explicit fftw_real_pair(std::size_t n, unsigned flags = FFTW_ESTIMATE) : m_n(n) {
+        if (n < 1 || n > static_cast<std::size_t>(1) << 30)
+            sphaera::detail::raise<invalid_argument>("fftw_real_pair: size n = ", n,
+                                                     " is out of range; valid range is [1, 2^30]");
+        std::lock_guard<std::mutex> lock(backend::detail::fftw_planner_mutex());
+        void* r = api::alloc(n * sizeof(T));
+        void* c = api::alloc((n / 2 + 1) * sizeof(typename api::cpx));
+        if (r && c) {
+            m_r2c = api::r2c(static_cast<int>(n), static_cast<T*>(r), static_cast<typename api::cpx*>(c),
+                             flags | FFTW_UNALIGNED);
+            m_c2r = api::c2r(static_cast<int>(n), static_cast<typename api::cpx*>(c), static_cast<T*>(r),
+                             flags | FFTW_UNALIGNED | FFTW_DESTROY_INPUT);
+        }
+        api::release(r);
+        api::release(c);
+        if (!m_r2c || !m_c2r) {
+            if (m_r2c) api::destroy(m_r2c);
+            if (m_c2r) api::destroy(m_c2r);
+            m_r2c = m_c2r = nullptr;
+            sphaera::detail::raise<backend_unavailable>("fftw_real_pair: FFTW could not plan real DFTs of size ", n);
+        }
+    }
+    fftw_real_pair(const fftw_real_pair&) = delete;
+    fftw_real_pair& operator=(const fftw_real_pair&) = delete;
+    fftw_real_pair(fftw_real_pair&& o) noexcept
+        : m_r2c(std::exchange(o.m_r2c, nullptr)), m_c2r(std::exchange(o.m_c2r, nullptr)), m_n(o.m_n) {}
+    fftw_real_pair& operator=(fftw_real_pair&& o) noexcept {
+        std::swap(m_r2c, o.m_r2c);
+        std::swap(m_c2r, o.m_c2r);
+        std::swap(m_n, o.m_n);
+        return *this;
+    }
+    ~fftw_real_pair() {
+        if (m_r2c || m_c2r) {
+            std::lock_guard<std::mutex> lock(backend::detail::fftw_planner_mutex());
+            if (m_r2c) api::destroy(m_r2c);
+            if (m_c2r) api::destroy(m_c2r);
+        }
+    }
+
+    [[nodiscard]] std::size_t size() const { return m_n; }
+    /// in: (n) real → out: (n/2 + 1) complex.
+    void forward(const T* in, std::complex<T>* out) const {
+        api::exec_r2c(m_r2c, const_cast<T*>(in), reinterpret_cast<typename api::cpx*>(out));
+    }
+    /// in: (n/2 + 1) complex (destroyed) → out: (n) real.
+    void backward(std::complex<T>* in, T* out) const {
+        api::exec_c2r(m_c2r, reinterpret_cast<typename api::cpx*>(in), out);
+    }
+
+private:
+    typename api::plan m_r2c = nullptr, m_c2r = nullptr;
+    std::size_t m_n = 0;
+};
+
+/// Real DFT plans for a set of ring lengths (one pair per distinct n).
+template <class T>
+class fftw_real_set {
+public:
+    void add(std::size_t n, unsigned flags = FFTW_ESTIMATE) {
+        if (!m_plans.count(n)) m_plans.emplace(n, fftw_real_pair<T>(n, flags));
+    }
+    [[nodiscard]] const fftw_real_pair<T>& get(std::size_t n) const {
+        const auto it = m_plans.find(n);
+        if (it == m_plans.end()) sphaera::detail::raise<invalid_argument>("fftw_real_set: no plan of size ", n);
+        return it->second;
+    }
+
+private:
+    std::map<std::size_t, fftw_real_pair<T>> m_plans;
+};
+
+}  // namespace sphaera::sht::detail

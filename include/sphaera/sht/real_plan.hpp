@@ -1,0 +1,221 @@
+#pragma once
+/// \file real_plan.hpp
+/// \brief sht::real_plan<T, Backend>: spherical harmonic transforms of real (spin-0) fields,
+/// f(θ, φ) = Σ_ℓm f_ℓm Y_ℓm(θ, φ) with f_ℓ,−m = (−1)^m conj(f_ℓm), at about half the cost
+/// of sht::plan: only the orders m ≥ 0 go through the Legendre step, and every ring uses a
+/// real-to-complex FFT (FFTW r2c/c2r) of its nphi real samples.
+///
+/// Why a separate class rather than a flag on sht::plan: the map side has a different type
+/// (real T, not std::complex<T>), so every signature differs; a class keeps both APIs
+/// typed and free of run-time mode checks, and shares the engine (legendre_engine.hpp).
+///
+/// Coefficient layout: the default 1-D layout f[ℓ² + ℓ + m], size L², as sht::plan, so the
+/// same arrays and converters serve both paths. Inputs read the orders m ≥ 0 only
+/// (Im f_ℓ0 is ignored); outputs fill every entry, the negative orders by Hermitian
+/// symmetry and Im f_ℓ0 = 0.
+///
+/// Adjoints are taken in the real inner products ⟨x, y⟩ = Σ_p x_p y_p on maps and
+/// ⟨a, b⟩ = Re Σ_{all L² entries} conj(a_i) b_i on the Hermitian subspace H = {f_ℓ,−m =
+/// (−1)^m conj(f_ℓm)} (exactly the real-linear structure of a real field's coefficients),
+/// so ⟨synthesis(a), y⟩ = ⟨a, adjoint_synthesis(y)⟩ for every a in H and real map y.
+
+#include <algorithm>
+#include <complex>
+#include <cstddef>
+#include <numbers>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sphaera/backend/tags.hpp"
+#include "sphaera/core/error.hpp"
+#include "sphaera/core/view.hpp"
+#include "sphaera/sht/geometry.hpp"
+#include "sphaera/sht/legendre_engine.hpp"
+#include "sphaera/sht/plan.hpp"
+#include "sphaera/sht/real_fft.hpp"
+#include "sphaera/sht/samplings.hpp"
+
+namespace sphaera::sht {
+
+/// Spin-0 transforms of real fields of band-limit L on a ring geometry, in precision T
+/// (float or double; the recurrence runs in double) on a host backend B. Move-only; all
+/// transforms are const and may run concurrently on distinct arrays.
+template <class T, host_backend B = backend::serial>
+class real_plan {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "sht::real_plan: T must be float or double");
+
+public:
+    using value_type = T;
+    using coeff_type = std::complex<T>;
+    using alm_view = view<const coeff_type, host_space>;
+    using alm_out = view<coeff_type, host_space>;
+    using map_view = view<const T, host_space>;
+    using map_out = view<T, host_space>;
+
+    /// Precomputes start values, ring data and real FFT plans. Throws invalid_argument
+    /// unless 1 ≤ L ≤ max_band_limit, and for an empty geometry.
+    real_plan(int L, ring_geometry geometry, B backend = {})
+        : m_L(L), m_geom(std::move(geometry)), m_backend(backend) {
+        if (L < 1 || L > max_band_limit)
+            sphaera::detail::raise<invalid_argument>("sht::real_plan: band-limit L = ", L,
+                                                     " is out of range; valid range is [1, ", max_band_limit, "]");
+        if (m_geom.nrings() == 0)
+            sphaera::detail::raise<invalid_argument>("sht::real_plan: the geometry has no rings; at least one is needed");
+        for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
+        m_engine = detail::legendre_engine<T>(L, 0, m_geom);
+    }
+    real_plan(const real_plan&) = delete;
+    real_plan& operator=(const real_plan&) = delete;
+    real_plan(real_plan&&) noexcept = default;
+    real_plan& operator=(real_plan&&) noexcept = default;
+
+    [[nodiscard]] int band_limit() const { return m_L; }
+    /// Always 0: real fields are spin 0 (spin pairs live in spin_pair.hpp).
+    [[nodiscard]] int spin() const { return 0; }
+    [[nodiscard]] const ring_geometry& geometry() const { return m_geom; }
+    /// L² coefficients, index ℓ² + ℓ + m (Hermitian: only m ≥ 0 are read).
+    [[nodiscard]] std::size_t alm_size() const { return static_cast<std::size_t>(m_L) * static_cast<std::size_t>(m_L); }
+    /// npix real samples.
+    [[nodiscard]] std::size_t map_size() const { return m_geom.npix(); }
+    /// True when analysis() inverts synthesis() for every band-limited real field.
+    [[nodiscard]] bool exact_analysis() const {
+        return m_L <= m_geom.exact_band_limit() && m_geom.max_nphi() >= static_cast<std::size_t>(2 * m_L - 1) &&
+               (m_engine.uses_resampler() || m_geom.has_weights());
+    }
+
+    /// alm: (L², m ≥ 0 read) → map: (npix) real.
+    void synthesis(alm_view alm, map_out map) const {
+        check_sizes("synthesis", alm.size(), map.size());
+        std::vector<coeff_type> ph(ph_size());
+        m_engine.synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
+        ring_synthesis(ph.data(), map.data(), false);
+    }
+    /// The adjoint of synthesis: map: (npix) → alm: (L², Hermitian).
+    void adjoint_synthesis(map_view map, alm_out alm) const {
+        check_sizes("adjoint_synthesis", alm.size(), map.size());
+        std::vector<coeff_type> ph(ph_size());
+        ring_adjoint(map.data(), ph.data(), false);
+        m_engine.adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
+    }
+    /// Analysis: map: (npix) → alm: (L², Hermitian); exact on MW/MWSS/GL/DH/CC grids built
+    /// for a band-limit ≥ L, the quadrature-weighted adjoint elsewhere (HEALPix). Throws
+    /// invalid_argument on a grid with neither.
+    void analysis(map_view map, alm_out alm) const {
+        check_sizes("analysis", alm.size(), map.size());
+        std::vector<coeff_type> ph(ph_size());
+        if (m_engine.uses_resampler()) {
+            ring_adjoint(map.data(), ph.data(), false);
+            m_engine.resampled_adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
+            return;
+        }
+        require_weights("analysis");
+        ring_adjoint(map.data(), ph.data(), true);
+        m_engine.adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
+    }
+    /// The adjoint of analysis: alm: (L², m ≥ 0 read) → map: (npix).
+    void adjoint_analysis(alm_view alm, map_out map) const {
+        check_sizes("adjoint_analysis", alm.size(), map.size());
+        std::vector<coeff_type> ph(ph_size());
+        if (m_engine.uses_resampler()) {
+            m_engine.resampled_synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
+            ring_synthesis(ph.data(), map.data(), false);
+            return;
+        }
+        require_weights("adjoint_analysis");
+        m_engine.synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
+        ring_synthesis(ph.data(), map.data(), true);
+    }
+
+private:
+    [[nodiscard]] std::size_t ph_size() const { return static_cast<std::size_t>(m_L) * m_geom.nrings(); }
+    [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
+    void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
+        if (nalm != alm_size())
+            sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": alm has size ", nalm,
+                                                   " but L = ", m_L, " needs L^2 = ", alm_size());
+        if (nmap != map_size())
+            sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": map has size ", nmap,
+                                                   " but the geometry has ", map_size(), " pixels");
+    }
+    void require_weights(const char* what) const {
+        if (!m_geom.has_weights())
+            sphaera::detail::raise<invalid_argument>(
+                "sht::real_plan::", what, ": the ", sampling_name(m_geom.kind()), " geometry has no quadrature weights",
+                (m_geom.kind() == sampling::mw || m_geom.kind() == sampling::mwss)
+                    ? " and was built for a band-limit below L" : "",
+                "; analysis needs MW/MWSS/GL/DH/CC grids or ring weights");
+    }
+    [[nodiscard]] double pixel_weight(std::size_t r) const {
+        return m_geom[r].weight * 2 * std::numbers::pi / static_cast<double>(m_geom[r].nphi);
+    }
+    /// Calls f(m, m mod nphi, e^{imφ0}) for m = 0..L−1 (rotation recomputed every 32 orders).
+    template <class F>
+    void for_each_order(const ring& g, F&& f) const {
+        const auto n = static_cast<long long>(g.nphi);
+        const std::complex<double> step = std::polar(1.0, g.phi0);
+        const bool rotate = g.phi0 != 0.0;
+        std::complex<double> rot = 1.0;
+        long long k = 0;
+        for (int m = 0; m < m_L; ++m) {
+            if (rotate) rot = (m % 32 == 0) ? std::polar(1.0, m * g.phi0) : rot * step;
+            f(m, k, rot);
+            if (++k == n) k = 0;
+        }
+    }
+    /// ph: (L, nrings) → map: per ring, the Hermitian half-spectrum c_k (k ≤ nphi/2) of
+    /// Σ_{|m|<L} F_m e^{imφ0} e^{imφ} with F_−m = conj(F_m) (orders folded modulo nphi), then c2r.
+    void ring_synthesis(const coeff_type* ph, T* map, bool weighted) const {
+        const std::size_t nr = m_geom.nrings();
+        const int nt = threads();
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            std::vector<coeff_type> buf(m_geom.max_nphi() / 2 + 1);
+#pragma omp for schedule(dynamic, 4)
+            for (std::size_t r = 0; r < nr; ++r) {
+                const ring& g = m_geom[r];
+                const auto n = static_cast<long long>(g.nphi), half = n / 2;
+                std::fill(buf.begin(), buf.begin() + half + 1, coeff_type(0));
+                const double scale = weighted ? pixel_weight(r) : 1.0;
+                for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
+                    const std::complex<double> v = std::complex<double>(ph[static_cast<std::size_t>(m) * nr + r]) * rot * scale;
+                    if (k <= half) buf[static_cast<std::size_t>(k)] += coeff_type(v);
+                    if (m > 0) {
+                        const long long k2 = k == 0 ? 0 : n - k;
+                        if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
+                    }
+                });
+                m_ffts.get(g.nphi).backward(buf.data(), map + g.offset);
+            }
+        }
+    }
+    /// map → ph: (L, nrings) (the transpose of ring_synthesis on real maps).
+    void ring_adjoint(const T* map, coeff_type* ph, bool weighted) const {
+        const std::size_t nr = m_geom.nrings();
+        const int nt = threads();
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            std::vector<coeff_type> buf(m_geom.max_nphi() / 2 + 1);
+#pragma omp for schedule(dynamic, 4)
+            for (std::size_t r = 0; r < nr; ++r) {
+                const ring& g = m_geom[r];
+                const auto n = static_cast<long long>(g.nphi), half = n / 2;
+                m_ffts.get(g.nphi).forward(map + g.offset, buf.data());
+                const double scale = weighted ? pixel_weight(r) : 1.0;
+                for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
+                    const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
+                                                             : std::conj(std::complex<double>(buf[static_cast<std::size_t>(n - k)]));
+                    ph[static_cast<std::size_t>(m) * nr + r] = coeff_type(c * std::conj(rot) * scale);
+                });
+            }
+        }
+    }
+
+    int m_L = 0;
+    ring_geometry m_geom;
+    [[no_unique_address]] B m_backend{};
+    detail::fftw_real_set<T> m_ffts;
+    detail::legendre_engine<T> m_engine;
+};
+
+}  // namespace sphaera::sht
