@@ -16,6 +16,8 @@
 
 #include "support/backends.hpp"
 
+#include <sphaera/core/random_expr.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -823,6 +825,42 @@ TEMPLATE_LIST_TEST_CASE("expressions: trees are trivially copyable values over v
     buffer<double, B> from_tree(e2, b);
     ho = test::download(from_tree);
     CHECK(failures(n, [&](std::size_t i) { return ho[i] == 1.0 + hy[i]; }) == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("random leaves give the host stream on every backend", "[core][random]",
+                        all_cases) {
+    using B = typename TestType::backend;
+    using T = typename TestType::value;
+    using R = real_type_t<T>;
+    const B b = test_backend<B>();
+    const std::size_t n = 100003;
+    const std::uint64_t seed = 77, offset = 5, stream = 3;
+    std::vector<T> host_uniform(n), host_normal(n);
+    fill_uniform(backend::serial{}, host_uniform.data(), n, seed, offset, stream);
+    fill_normal(backend::serial{}, host_normal.data(), n, seed, offset, stream);
+
+    buffer<T, B> u(n, b), z(n, b);
+    assign(b, u.view(), random_uniform<T>(n, seed, offset, stream));
+    assign(b, z.view(), random_normal<T>(n, seed, offset, stream));
+    const auto hu = test::download(u);
+    const auto hz = test::download(z);
+    // Uniforms are integer arithmetic and exact scalings: bit-identical everywhere.
+    CHECK(failures(n, [&](std::size_t i) { return hu[i] == host_uniform[i]; }) == 0);
+    // Normals go through log/sqrt/cos/sin: bit-identical on the host (and on Thrust's OpenMP
+    // system, which uses the same libm); CUDA's libm differs by a few ulp.
+    const double tol = SPHAERA_HAS_CUDA_COMPILER ? 16.0 * static_cast<double>(test::eps<T>) : 0.0;
+    CHECK(failures(n, [&](std::size_t i) {
+              return std::abs(hz[i] - host_normal[i]) <= tol * (1.0 + std::abs(host_normal[i]));
+          }) == 0);
+    // Fused transform of the stream: one pass, same numbers.
+    buffer<T, B> w(n, b);
+    assign(b, w.view(), R(2) * random_normal<T>(n, seed, offset, stream) + R(1));
+    const auto hw = test::download(w);
+    CHECK(failures(n, [&](std::size_t i) {
+              const T expected = R(2) * host_normal[i] + R(1);
+              return std::abs(hw[i] - expected) <= (tol + 4.0 * static_cast<double>(test::eps<T>)) *
+                                                       (1.0 + std::abs(expected));
+          }) == 0);
 }
 
 #undef SPHAERA_CHECK_EXPR
