@@ -58,7 +58,7 @@ public:
 
     /// alm: (L²) → ph: (ncols, nrings) on the geometry's rings.
     void synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
-        for_orders(nt, m_tasks, m_nr, [&](int m, scratch& s) {
+        for_orders(nt, m_nr, [&](int m, scratch& s) {
             gather(alm, m, f, s.ws);
             run_synthesis(m_tasks, m, f, s);
             put_columns(ph, m, f, m_nr, s);
@@ -66,7 +66,7 @@ public:
     }
     /// ph → alm (the transpose of synthesis).
     void adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
-        for_orders(nt, m_tasks, m_nr, [&](int m, scratch& s) {
+        for_orders(nt, m_nr, [&](int m, scratch& s) {
             get_columns(ph, m, f, m_nr, s);
             run_adjoint(m_tasks, m, f, s);
             scatter(s.ws, m, f, alm);
@@ -76,7 +76,7 @@ public:
     /// Clenshaw–Curtis nodes (with weights) and run the transposed Legendre step there.
     void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
         const std::size_t nn = m_resampler.n_nodes();
-        for_orders(nt, m_node_tasks, nn, [&](int m, scratch& s) {
+        for_orders(nt, nn, [&](int m, scratch& s) {
             for (int sg : {1, -1}) {
                 if (sg < 0 && (m == 0 || f == field_kind::real)) break;
                 const int mm = sg * m;
@@ -93,7 +93,7 @@ public:
     /// The transpose of resampled_adjoint: alm → ph.
     void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
         const std::size_t nn = m_resampler.n_nodes();
-        for_orders(nt, m_node_tasks, nn, [&](int m, scratch& s) {
+        for_orders(nt, nn, [&](int m, scratch& s) {
             gather(alm, m, f, s.ws);
             run_synthesis(m_node_tasks, m, f, s);
             for (int sg : {1, -1}) {
@@ -126,8 +126,7 @@ private:
 
     /// Runs body(m, scratch) for m = 0..L−1 in parallel (dynamic: cheap high orders last).
     template <class Body>
-    void for_orders(int nt, const legendre_tasks& tk, std::size_t n, Body&& body) const {
-        (void)tk;
+    void for_orders(int nt, std::size_t n, Body&& body) const {
         const int L = m_L;
         const std::size_t nwork = uses_resampler() ? m_resampler.work_size() : 0;
 #pragma omp parallel num_threads(nt) if (nt > 1)

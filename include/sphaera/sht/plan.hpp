@@ -8,8 +8,10 @@
 ///
 /// with ₛY_ℓm(θ, φ) = (−1)^s √((2ℓ+1)/4π) e^{imφ} d^ℓ_{m,−s}(θ) (ssht's convention) and
 /// their adjoints. Coefficients use the 1-D layout f[ℓ² + ℓ + m], entries with ℓ < |s| are
-/// ignored on input and zero on output. The θ step (legendre_kernels.hpp) runs per m, in
-/// parallel over m for backend::openmp; the φ step is one FFTW DFT per ring.
+/// ignored on input and zero on output. The θ step (legendre_engine.hpp, kernels in
+/// legendre_kernels.hpp) runs one task per |m| — orders m and −m, rings θ and π − θ share
+/// one recursion — in parallel over |m| for backend::openmp; the φ step is one FFTW DFT per
+/// ring. Real spin-0 fields have their own, twice cheaper class: real_plan.hpp.
 
 #include <algorithm>
 #include <complex>

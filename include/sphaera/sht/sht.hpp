@@ -7,6 +7,7 @@
 #include "sphaera/sht/layout.hpp"
 #include "sphaera/sht/plan.hpp"
 #include "sphaera/sht/projection.hpp"
+#include "sphaera/sht/real_plan.hpp"
 #include "sphaera/sht/quadrature.hpp"
 #include "sphaera/sht/samplings.hpp"
 #include "sphaera/sht/wigner_recursion.hpp"
