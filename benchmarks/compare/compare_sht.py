@@ -233,7 +233,8 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
             t, f_d = timed(ducc_synthesis, a, sampling, L, spin, threads, hp_geom)
             t_d.append(t)
     f_s = np.asarray(f_s).reshape(f_d.shape)
-    rows.append((sampling, nside or "", L, spin, threads, "synthesis", statistics.median(t_s),
+    t_syn = statistics.median(t_s)
+    rows.append((sampling, nside or "", L, spin, threads, "synthesis", "ducc0", t_syn,
                  statistics.median(t_d), max_rel(f_s, f_d), ""))
     # Analysis of the band-limited map: outputs against each other and against the input alm.
     x = f_d.real if spin == 0 else f_d
@@ -247,14 +248,16 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
             t, a_d = timed(ducc_analysis, x, sampling, L, spin, threads, hp_geom, npix)
             t_d.append(t)
     rt = "" if sampling == "healpix" else f"{max_rel(a_s, a):.1e}/{max_rel(a_d, a):.1e}"
-    rows.append((sampling, nside or "", L, spin, threads, "analysis", statistics.median(t_s),
+    t_ana = statistics.median(t_s)
+    rows.append((sampling, nside or "", L, spin, threads, "analysis", "ducc0", t_ana,
                  statistics.median(t_d), max_rel(a_s, a_d), rt))
     if s2fft_on and sampling in ("mw", "gl") and threads == 1:
-        rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat))
+        rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat, t_syn, t_ana, f_s, a_s))
 
 
-def s2fft_case(sampling, L, spin, a, f_ref, repeat):
-    """s2fft on CPU JAX (precompute-free recursion), timed after one compiling call."""
+def s2fft_case(sampling, L, spin, a, f_ref, repeat, t_syn, t_ana, f_s, a_s):
+    """s2fft on CPU JAX (its precompute-free recursion), timed after one compiling call;
+    single-threaded rows only (JAX picks its own threads)."""
     import jax
     jax.config.update("jax_enable_x64", True)
     import numpy as np
@@ -263,11 +266,16 @@ def s2fft_case(sampling, L, spin, a, f_ref, repeat):
     ell, m = lm_arrays(L)
     flm[ell, L - 1 + m] = a
     reality = spin == 0
+    x = f_ref.real if reality else f_ref
     inv = lambda: np.asarray(s2fft.inverse(flm, L, spin=spin, sampling=sampling, method="jax", reality=reality))
-    f = inv()
-    ts = [timed(inv)[0] for _ in range(repeat)]
-    diff = max_rel(f.real if reality else f, f_ref)
-    return [(sampling, "", L, spin, 1, "synthesis[s2fft]", float("nan"), statistics.median(ts), diff, "")]
+    fwd = lambda: np.asarray(s2fft.forward(x, L, spin=spin, sampling=sampling, method="jax", reality=reality))
+    f, g = inv(), fwd()
+    t_inv = statistics.median([timed(inv)[0] for _ in range(repeat)])
+    t_fwd = statistics.median([timed(fwd)[0] for _ in range(repeat)])
+    g = g[ell, L - 1 + m]
+    rt = f"{max_rel(a_s, a):.1e}/{max_rel(g, a):.1e}"
+    return [(sampling, "", L, spin, 1, "synthesis", "s2fft", t_syn, t_inv, max_rel(f_s, f), ""),
+            (sampling, "", L, spin, 1, "analysis", "s2fft", t_ana, t_fwd, max_rel(a_s, g), rt)]
 
 
 def print_table(rows, self_timed, machine):
@@ -275,13 +283,13 @@ def print_table(rows, self_timed, machine):
     print(f"machine: {machine}")
     print("sphaera timing: " + ("transform only (--repeat median)" if self_timed else
                                 "WALL TIME OF THE CLI PROCESS (start, .npy I/O and planning included)"))
-    hdr = ("grid", "nside", "L", "spin", "thr", "op", "sphaera s", "ducc0 s", "ratio", "max rel diff",
-           "round trip sph/ducc")
+    hdr = ("grid", "nside", "L", "spin", "thr", "op", "vs", "sphaera s", "other s", "sphaera/other",
+           "max rel diff", "round trip sph/other")
     print(" | ".join(hdr))
     print(" | ".join("---" for _ in hdr))
-    for g, ns, L, s, t, op, ts, td, d, rt in rows:
-        ratio = ts / td if ts == ts and td > 0 else float("nan")
-        print(f"{g} | {ns} | {L} | {s} | {t} | {op} | {ts:.4g} | {td:.4g} | {ratio:.2f} | {d:.1e} | {rt}")
+    for g, ns, L, s, t, op, other, ts, td, d, rt in rows:
+        ratio = ts / td if td > 0 else float("nan")
+        print(f"{g} | {ns} | {L} | {s} | {t} | {op} | {other} | {ts:.4g} | {td:.4g} | {ratio:.2f} | {d:.1e} | {rt}")
 
 
 def machine_name():

@@ -90,7 +90,7 @@ TEST_CASE("HEALPix refinement converges for L = 2 nside band-limited maps", "[sh
     }
 }
 
-TEST_CASE("HEALPix refinement at L = 3 nside: CGLS ahead of Jacobi; noise maps stop on the normal residual",
+TEST_CASE("HEALPix refinement at L = 3 nside (CGLS ahead of Jacobi) and on noise maps (stops on the normal residual)",
           "[sht][healpix][refinement]") {
     const int nside = 8, L = 3 * nside;
     const sht::plan<double, backend::openmp> p(L, 0, sht::healpix_geometry(nside));

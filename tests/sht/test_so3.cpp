@@ -11,6 +11,7 @@
 #include <complex>
 #include <cstdint>
 #include <numbers>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -215,4 +216,56 @@ TEST_CASE("so3::plan rejects bad input", "[so3][errors]") {
     cvec<double> fc(c.map_size());
     CHECK_FALSE(c.exact_analysis());
     CHECK_THROWS_AS(c.analysis(cv(fc), mv(a)), invalid_argument);
+}
+
+TEST_CASE("so3 steerable channels: n = N-1 (mod 2) only, same values as the full plan", "[so3][channels]") {
+    const int L = 16;
+    for (int N : {1, 2, 3, 4}) {
+        const so3::plan<double> full(L, N), st(L, N, backend::serial{}, so3::channels::steerable);
+        REQUIRE(st.channel_list().size() == std::size_t(N));
+        for (int n = -(N - 1); n <= N - 1; ++n) CHECK(st.has_channel(n) == ((N - 1 - n) % 2 == 0));
+        auto a = random_flmn<double>(L, N, 60 + std::uint64_t(N));
+        auto a_st = a;
+        for (int n = -(N - 1); n <= N - 1; ++n)
+            if (!st.has_channel(n))
+                for (std::size_t i = 0; i < std::size_t(L * L); ++i) a_st[so3::flmn_index(L, N, n, 0, 0) + i] = 0;
+        cvec<double> f(full.map_size()), g(full.map_size()), b(a.size());
+        full.synthesis(cv(a_st), mv(f));
+        st.synthesis(cv(a), mv(g));  // coefficients of channels it does not carry are ignored
+        CHECK(max_abs_diff(f, g) <= 1e-14 * max_abs(f));
+        st.analysis(cv(g), mv(b));
+        INFO("N = " << N);
+        CHECK(max_abs_diff(a_st, b) <= 1e-12 * max_abs(a));
+        // Adjoints of the restricted operators.
+        const auto x = test::normal<std::complex<double>>(st.flmn_size(), 3);
+        const auto y = test::normal<std::complex<double>>(st.map_size(), 4);
+        auto syn = [&](const cvec<double>& v) { cvec<double> o(st.map_size()); st.synthesis(cv(v), mv(o)); return o; };
+        auto syn_h = [&](const cvec<double>& v) { cvec<double> o(st.flmn_size()); st.adjoint_synthesis(cv(v), mv(o)); return o; };
+        auto ana = [&](const cvec<double>& v) { cvec<double> o(st.flmn_size()); st.analysis(cv(v), mv(o)); return o; };
+        auto ana_h = [&](const cvec<double>& v) { cvec<double> o(st.map_size()); st.adjoint_analysis(cv(v), mv(o)); return o; };
+        const auto r1 = test::adjoint_test(syn, syn_h, x, y);
+        INFO(r1);
+        CHECK(r1.passed);
+        const auto r2 = test::adjoint_test(ana, ana_h, y, x);
+        INFO(r2);
+        CHECK(r2.passed);
+    }
+    const so3::plan<double> st(8, 3, backend::serial{}, so3::channels::steerable);
+    CHECK_THROWS_WITH(st.channel(1), Catch::Contains("n = 1") && Catch::Contains("not carried"));
+    CHECK_THROWS_AS(st.channel(3), invalid_argument);
+}
+
+TEST_CASE("so3::plan transforms are re-entrant: concurrent calls give the serial result", "[so3][threads]") {
+    const int L = 16, N = 3;
+    const so3::plan<double> p(L, N);
+    const auto a = random_flmn<double>(L, N, 90), b = random_flmn<double>(L, N, 91);
+    cvec<double> fa(p.map_size()), fb(p.map_size()), ga(p.map_size()), gb(p.map_size());
+    p.synthesis(cv(a), mv(fa));
+    p.synthesis(cv(b), mv(fb));
+    std::thread t1([&] { for (int i = 0; i < 5; ++i) p.synthesis(cv(a), mv(ga)); });
+    std::thread t2([&] { for (int i = 0; i < 5; ++i) p.synthesis(cv(b), mv(gb)); });
+    t1.join();
+    t2.join();
+    CHECK(max_abs_diff(fa, ga) == 0);
+    CHECK(max_abs_diff(fb, gb) == 0);
 }

@@ -18,6 +18,7 @@
 /// that are not band-limited, whose map residual levels off above zero), or after
 /// max_iterations.
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstddef>

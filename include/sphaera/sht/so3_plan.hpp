@@ -19,8 +19,11 @@
 /// (−1)^n √(4π/(2ℓ+1)). Samples: γ_k = 2πk/(2N−1), k = 0..2N−2, and (β, α) on any ring
 /// geometry (MW by default, as s2fft's "mw"); the map is (2N−1, npix), γ-major, so on MW it
 /// is s2fft's (2N−1, L, 2L−1) array f[γ][β][α]. Coefficients use so3_layout.hpp. Only the
-/// 2N−1 spin transforms are held (each O(L) memory plus its geometry); no Wigner table.
+/// spin transforms of the carried n channels are held (each O(L) memory plus its geometry;
+/// all 2N−1, or the N of channels::steerable); no Wigner table. Real signals:
+/// so3_real_plan.hpp (the channels n ≥ 0 only).
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -56,6 +59,12 @@ inline int gamma_threads(const backend::openmp& b) {
 }
 }  // namespace detail
 
+/// Which n channels a plan carries. `steerable` keeps n ≡ N−1 (mod 2), i.e. the N values
+/// −(N−1), −(N−3), …, N−1 on which steerable directional wavelets of azimuthal band-limit N
+/// live (McEwen et al. 2018, s2let/s2wav's parity rule): about half the spin SHTs. Coefficients
+/// of the other channels are ignored on input and written as zero.
+enum class channels { all, steerable };
+
 /// Wigner transforms of band-limits (L, N) on the samples (γ_k, ring geometry) in precision
 /// T on host backend B. Move-only; every transform is const and re-entrant.
 template <class T, host_backend B = backend::serial>
@@ -67,16 +76,22 @@ public:
     using const_view = view<const value_type, host_space>;
     using mutable_view = view<value_type, host_space>;
 
-    /// Builds the 2N−1 spin SHT plans (spins −n) and the γ DFTs. Throws invalid_argument
-    /// unless 1 ≤ L ≤ sht::max_band_limit and 1 ≤ N ≤ L (the message names both), and for
-    /// an empty geometry.
-    plan(int L, int N, sht::ring_geometry geometry, B backend = {}) : m_L(L), m_N(N), m_backend(backend) {
+    /// Builds the spin SHT plans (spin −n for each carried channel n) and the γ DFTs. Throws
+    /// invalid_argument unless 1 ≤ L ≤ sht::max_band_limit and 1 ≤ N ≤ L (the message names
+    /// both), and for an empty geometry.
+    plan(int L, int N, sht::ring_geometry geometry, B backend = {}, channels which = channels::all)
+        : m_L(L), m_N(N), m_backend(backend) {
         if (L < 1 || L > sht::max_band_limit)
             sphaera::detail::raise<invalid_argument>("so3::plan: band-limit L = ", L,
                                                      " is out of range; valid range is [1, ", sht::max_band_limit, "]");
         detail::require_band_limits("so3::plan", L, N);
-        m_sht.reserve(static_cast<std::size_t>(2 * N - 1));
-        for (int n = -(N - 1); n <= N - 1; ++n) m_sht.emplace_back(L, -n, geometry, backend);
+        m_slot.assign(static_cast<std::size_t>(2 * N - 1), -1);
+        for (int n = -(N - 1); n <= N - 1; ++n) {
+            if (which == channels::steerable && (N - 1 - n) % 2 != 0) continue;
+            m_slot[static_cast<std::size_t>(n + N - 1)] = static_cast<int>(m_sht.size());
+            m_ns.push_back(n);
+            m_sht.emplace_back(L, -n, geometry, backend);
+        }
         m_npix = m_sht.front().map_size();
         m_syn.resize(static_cast<std::size_t>(L));
         m_ana.resize(static_cast<std::size_t>(L));
@@ -94,7 +109,8 @@ public:
     }
     /// The MW sampling of band-limit L in (β, α) (s2fft's "mw" on SO(3)).
     /// (An L < 1 reaches the main constructor's check through mw_geometry(1).)
-    plan(int L, int N, B backend = {}) : plan(L, N, sht::mw_geometry(L > 0 ? L : 1), backend) {}
+    plan(int L, int N, B backend = {}, channels which = channels::all)
+        : plan(L, N, sht::mw_geometry(L > 0 ? L : 1), backend, which) {}
     plan(const plan&) = delete;
     plan& operator=(const plan&) = delete;
     plan(plan&&) noexcept = default;
@@ -118,14 +134,26 @@ public:
     [[nodiscard]] std::size_t map_size() const { return n_gamma() * m_npix; }
     /// True when analysis() inverts synthesis() (the sphere analysis is exact).
     [[nodiscard]] bool exact_analysis() const { return m_sht.front().exact_analysis(); }
-    /// The spin −n SHT plan of channel n (|n| < N).
-    [[nodiscard]] const sht::plan<T, B>& channel(int n) const { return m_sht[static_cast<std::size_t>(n + m_N - 1)]; }
+    /// True when the plan carries channel n (always for |n| < N with channels::all).
+    [[nodiscard]] bool has_channel(int n) const {
+        return n > -m_N && n < m_N && m_slot[static_cast<std::size_t>(n + m_N - 1)] >= 0;
+    }
+    /// The carried channels n, increasing.
+    [[nodiscard]] const std::vector<int>& channel_list() const { return m_ns; }
+    /// The spin −n SHT plan of channel n; invalid_argument unless has_channel(n).
+    [[nodiscard]] const sht::plan<T, B>& channel(int n) const {
+        if (!has_channel(n))
+            sphaera::detail::raise<invalid_argument>("so3::plan::channel: n = ", n, " is not carried (N = ", m_N,
+                                                     ", ", m_ns.size(), " channels)");
+        return m_sht[static_cast<std::size_t>(m_slot[static_cast<std::size_t>(n + m_N - 1)])];
+    }
 
     /// flmn: ((2N−1)·L²) → f: (2N−1, npix).
     void synthesis(const_view flmn, mutable_view f) const {
         check_sizes("synthesis", flmn.size(), f.size());
         std::vector<value_type> a(sht::alm_count(m_L));
-        for (int n = -(m_N - 1); n <= m_N - 1; ++n) {
+        zero_missing_slices(f);
+        for (int n : m_ns) {
             scale_block(flmn, n, m_syn, a);
             channel(n).synthesis(cview(a), slice(f, n));
         }
@@ -136,7 +164,8 @@ public:
         check_sizes("adjoint_synthesis", flmn.size(), f.size());
         std::vector<value_type> g(f.begin(), f.end());
         gamma_dft(g.data(), false);
-        for (int n = -(m_N - 1); n <= m_N - 1; ++n) {
+        zero_missing_blocks(flmn);
+        for (int n : m_ns) {
             auto blk = block(flmn, n);
             channel(n).adjoint_synthesis(cslice(g, n), blk);
             scale_in_place(blk, n, m_syn);
@@ -149,7 +178,8 @@ public:
         check_sizes("analysis", flmn.size(), f.size());
         std::vector<value_type> g(f.begin(), f.end());
         gamma_dft(g.data(), false);
-        for (int n = -(m_N - 1); n <= m_N - 1; ++n) {
+        zero_missing_blocks(flmn);
+        for (int n : m_ns) {
             auto blk = block(flmn, n);
             channel(n).analysis(cslice(g, n), blk);
             scale_in_place(blk, n, m_ana);
@@ -159,7 +189,8 @@ public:
     void adjoint_analysis(const_view flmn, mutable_view f) const {
         check_sizes("adjoint_analysis", flmn.size(), f.size());
         std::vector<value_type> a(sht::alm_count(m_L));
-        for (int n = -(m_N - 1); n <= m_N - 1; ++n) {
+        zero_missing_slices(f);
+        for (int n : m_ns) {
             scale_block(flmn, n, m_ana, a);
             channel(n).adjoint_analysis(cview(a), slice(f, n));
         }
@@ -176,6 +207,15 @@ private:
                                                    " gamma samples of ", m_npix, " pixels need ", map_size());
     }
     [[nodiscard]] std::size_t alm_size() const { return sht::alm_count(m_L); }
+    /// Channels the plan does not carry hold zero (their γ-DFT input, their coefficients).
+    void zero_missing_slices(mutable_view f) const {
+        for (int n = -(m_N - 1); n <= m_N - 1; ++n)
+            if (!has_channel(n)) std::fill(slice(f, n).begin(), slice(f, n).end(), value_type(0));
+    }
+    void zero_missing_blocks(mutable_view flmn) const {
+        for (int n = -(m_N - 1); n <= m_N - 1; ++n)
+            if (!has_channel(n)) std::fill(block(flmn, n).begin(), block(flmn, n).end(), value_type(0));
+    }
     [[nodiscard]] static const_view cview(const std::vector<value_type>& v) { return {v.data(), v.size()}; }
     [[nodiscard]] mutable_view slice(mutable_view f, int n) const {
         return {f.data() + static_cast<std::size_t>(n + m_N - 1) * m_npix, m_npix};
@@ -211,7 +251,7 @@ private:
         const auto M = static_cast<std::size_t>(2 * m_N - 1), Nm1 = static_cast<std::size_t>(m_N - 1);
         const std::size_t np = m_npix;
         const auto& dft = backward ? m_bwd : m_fwd;
-        const int nt = detail::gamma_threads(m_backend);
+        [[maybe_unused]] const int nt = detail::gamma_threads(m_backend);  // unused without OpenMP
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
             std::vector<value_type> buf(M);
@@ -234,7 +274,9 @@ private:
     int m_L = 0, m_N = 0;
     std::size_t m_npix = 0;
     [[no_unique_address]] B m_backend{};
-    std::vector<sht::plan<T, B>> m_sht;  // (2N−1), index n + N − 1, spin −n
+    std::vector<sht::plan<T, B>> m_sht;  // one per carried channel n (spin −n), in m_ns order
+    std::vector<int> m_ns;               // carried n, increasing
+    std::vector<int> m_slot;             // (2N−1): index into m_sht of channel n + N − 1, or −1
     std::vector<double> m_syn, m_ana;    // (L) per-ℓ scale of synthesis and analysis
     backend::fftw_dft<T> m_fwd, m_bwd;   // length 2N−1, in place (unused when N = 1)
 };
