@@ -1,16 +1,24 @@
 // sphaera_sht: spherical harmonic transforms of .npy files from the command line.
 //
-//   sphaera_sht {synthesis|analysis} --sampling {mw|mwss|gl|dh|cc|healpix} --L <L>
-//               [--nside <n>] [--spin <s>] [--reality] [--precision {double|single}]
-//               [--threads <n>] <in.npy> <out.npy>
+//   sphaera_sht {synthesis|analysis|adjoint_synthesis|adjoint_analysis}
+//               --sampling {mw|mwss|gl|dh|cc|healpix} --L <L> [--nside <n>] [--spin <s>]
+//               [--reality] [--precision {double|single}] [--threads <n>] [--repeat <n>]
+//               <in.npy> <out.npy>
 //
 // Harmonic side: 1-D complex128 of length L² (index ℓ² + ℓ + m). Map side: complex128
 // (float64 with --reality) of shape (ntheta, nphi) for mw/mwss/gl/dh/cc, 1-D of length
-// 12·nside² (RING order) for healpix. Any bad argument or file: one line on stderr, exit 2.
+// 12·nside² (RING order) for healpix. synthesis and adjoint_analysis go harmonic → map,
+// analysis and adjoint_synthesis map → harmonic. --reality runs the real-field plans (half
+// the work). --repeat n times n further executions of the transform alone (after planning
+// and the first run) and prints `median_s=<seconds>` on stdout, so external comparisons
+// time the transform and not process start-up or file I/O. Any bad argument or file: one
+// line on stderr, exit 2.
 #include <sphaera/io/npy.hpp>
 #include <sphaera/sht/sht.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <complex>
 #include <cstdlib>
 #include <iostream>
@@ -29,7 +37,7 @@ struct usage_error : sphaera::error {
 
 struct options {
     std::string direction, sampling, in, out;
-    int L = 0, spin = 0, threads = 0;
+    int L = 0, spin = 0, threads = 0, repeat = 0;
     long long nside = 0;
     bool reality = false, single = false;
 };
@@ -56,6 +64,7 @@ options parse(int argc, char** argv) {
         else if (a == "--nside") o.nside = parse_int(a, value());
         else if (a == "--spin") o.spin = static_cast<int>(parse_int(a, value()));
         else if (a == "--threads") o.threads = static_cast<int>(parse_int(a, value()));
+        else if (a == "--repeat") o.repeat = static_cast<int>(parse_int(a, value()));
         else if (a == "--reality") o.reality = true;
         else if (a == "--precision") {
             const auto p = value();
@@ -67,16 +76,19 @@ options parse(int argc, char** argv) {
     }
     if (positional.size() != 3)
         sphaera::detail::raise<usage_error>(
-            "usage: sphaera_sht {synthesis|analysis} --sampling {mw|mwss|gl|dh|cc|healpix} --L <L> "
-            "[--nside <n>] [--spin <s>] [--reality] [--precision {double|single}] [--threads <n>] "
-            "<in.npy> <out.npy>");
+            "usage: sphaera_sht {synthesis|analysis|adjoint_synthesis|adjoint_analysis} "
+            "--sampling {mw|mwss|gl|dh|cc|healpix} --L <L> [--nside <n>] [--spin <s>] [--reality] "
+            "[--precision {double|single}] [--threads <n>] [--repeat <n>] <in.npy> <out.npy>");
     o.direction = positional[0];
     o.in = positional[1];
     o.out = positional[2];
-    if (o.direction != "synthesis" && o.direction != "analysis")
-        sphaera::detail::raise<usage_error>("the transform must be synthesis or analysis, got '", o.direction, "'");
+    if (o.direction != "synthesis" && o.direction != "analysis" &&
+        o.direction != "adjoint_synthesis" && o.direction != "adjoint_analysis")
+        sphaera::detail::raise<usage_error>("the transform must be synthesis, analysis, adjoint_synthesis or "
+                                            "adjoint_analysis, got '", o.direction, "'");
     if (o.L < 1) sphaera::detail::raise<usage_error>("--L = ", o.L, " is out of range; valid range is [1, ", sht::max_band_limit, "]");
     if (o.threads < 0) sphaera::detail::raise<usage_error>("--threads = ", o.threads, " is out of range; valid range is [0, inf)");
+    if (o.repeat < 0) sphaera::detail::raise<usage_error>("--repeat = ", o.repeat, " is out of range; valid range is [0, inf)");
     if (o.reality && o.spin != 0)
         sphaera::detail::raise<usage_error>("--reality needs --spin 0 (a real field has spin 0), got spin ", o.spin);
     if (o.sampling == "healpix" && o.nside < 1)
@@ -96,14 +108,74 @@ sht::ring_geometry make_geometry(const options& o) {
     sphaera::detail::raise<usage_error>("--sampling must be one of mw, mwss, gl, dh, cc, healpix; got '", o.sampling, "'");
 }
 
+/// True for the directions that map harmonic coefficients to a map.
+bool to_map(const options& o) { return o.direction == "synthesis" || o.direction == "adjoint_analysis"; }
+
+/// Runs the transform once into y, then `repeat` more times, printing the median time.
+/// `apply(in, out)` is the plan call for the direction.
+template <class X, class Y, class Apply>
+void execute(const options& o, const std::vector<X>& x, std::vector<Y>& y, Apply apply) {
+    const view<const X> in(x.data(), x.size());
+    const view<Y> out(y.data(), y.size());
+    apply(in, out);
+    if (o.repeat == 0) return;
+    std::vector<double> seconds;
+    for (int r = 0; r < o.repeat; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        apply(in, out);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::nth_element(seconds.begin(), seconds.begin() + seconds.size() / 2, seconds.end());
+    std::cout << "median_s=" << seconds[seconds.size() / 2] << '\n';
+}
+
+/// Harmonic → map (synthesis or adjoint_analysis) with plan p.
+template <class Plan, class X, class Y>
+void run_to_map(const options& o, const Plan& p, const std::vector<X>& x, std::vector<Y>& y) {
+    const bool adjoint = o.direction == "adjoint_analysis";
+    execute(o, x, y, [&](auto in, auto out) {
+        if (adjoint) p.adjoint_analysis(in, out);
+        else p.synthesis(in, out);
+    });
+}
+
+/// Map → harmonic (analysis or adjoint_synthesis) with plan p.
+template <class Plan, class X, class Y>
+void run_to_harmonic(const options& o, const Plan& p, const std::vector<X>& x, std::vector<Y>& y) {
+    const bool adjoint = o.direction == "adjoint_synthesis";
+    execute(o, x, y, [&](auto in, auto out) {
+        if (adjoint) p.adjoint_synthesis(in, out);
+        else p.analysis(in, out);
+    });
+}
+
+/// Complex fields: the spin-s plan; maps and coefficients are complex.
 template <class T>
 std::vector<cd> transform(const options& o, const sht::ring_geometry& g, const std::vector<cd>& in) {
     using C = std::complex<T>;
     const sht::plan<T, backend::openmp> p(o.L, o.spin, g, backend::openmp{o.threads});
-    std::vector<C> x(in.begin(), in.end());
-    std::vector<C> y(o.direction == "synthesis" ? p.map_size() : p.alm_size());
-    if (o.direction == "synthesis") p.synthesis({x.data(), x.size()}, {y.data(), y.size()});
-    else p.analysis({x.data(), x.size()}, {y.data(), y.size()});
+    const std::vector<C> x(in.begin(), in.end());
+    std::vector<C> y(to_map(o) ? p.map_size() : p.alm_size());
+    if (to_map(o)) run_to_map(o, p, x, y);
+    else run_to_harmonic(o, p, x, y);
+    return {y.begin(), y.end()};
+}
+
+/// Real fields (--reality): the real plan; maps are real, coefficients Hermitian.
+template <class T>
+std::vector<cd> transform_real(const options& o, const sht::ring_geometry& g, const std::vector<cd>& in) {
+    using C = std::complex<T>;
+    const sht::real_plan<T, backend::openmp> p(o.L, g, backend::openmp{o.threads});
+    if (to_map(o)) {
+        const std::vector<C> x(in.begin(), in.end());
+        std::vector<T> y(p.map_size());
+        run_to_map(o, p, x, y);
+        return {y.begin(), y.end()};
+    }
+    std::vector<T> x(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) x[i] = static_cast<T>(in[i].real());
+    std::vector<C> y(p.alm_size());
+    run_to_harmonic(o, p, x, y);
     return {y.begin(), y.end()};
 }
 
@@ -125,7 +197,7 @@ int run(int argc, char** argv) {
         healpix ? std::vector<std::size_t>{g.npix()} : std::vector<std::size_t>{g.nrings(), g[0].nphi};
     const std::vector<std::size_t> alm_shape{static_cast<std::size_t>(o.L) * static_cast<std::size_t>(o.L)};
     std::vector<cd> in;
-    if (o.direction == "synthesis") {
+    if (to_map(o)) {
         auto a = io::read_npy<cd>(o.in);
         check_shape(o.in, a.shape, alm_shape);
         in = std::move(a.values);
@@ -138,8 +210,9 @@ int run(int argc, char** argv) {
         check_shape(o.in, f.shape, map_shape);
         in = std::move(f.values);
     }
-    const auto out = o.single ? transform<float>(o, g, in) : transform<double>(o, g, in);
-    if (o.direction == "analysis") {
+    const auto out = o.reality ? (o.single ? transform_real<float>(o, g, in) : transform_real<double>(o, g, in))
+                               : (o.single ? transform<float>(o, g, in) : transform<double>(o, g, in));
+    if (!to_map(o)) {
         io::write_npy(o.out, out, alm_shape);
     } else if (o.reality) {
         std::vector<double> re(out.size());
