@@ -4,11 +4,14 @@
 ///     sphaera_evidence --samples <samples.npy> --lnprob <lnprob.npy>
 ///                      [--target {mixture|kde|sphere|realnvp|spline}] [--temperature T]
 ///                      [--train-fraction f] [--seed s]
+///                      [--layers n] [--hidden w] [--bins K] [--epochs e]   (flows only)
 ///
 /// samples: float64 (nchains, nsamples, ndim); lnprob: float64 (nchains, nsamples), the
 /// unnormalised log posterior ln L + ln π. Prints one JSON object (ln Z, its errors, the
-/// target, the temperature, diagnostics, warnings). Bad input: one line on stderr, exit 2.
+/// target, the temperature, diagnostics, warnings, and the wall time of fitting the target
+/// and of evaluating the estimator). Bad input: one line on stderr, exit 2.
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +27,7 @@
 #include "sphaera/evidence/kde.hpp"
 #include "sphaera/evidence/mixture.hpp"
 #include "sphaera/evidence/realnvp.hpp"
+#include "sphaera/evidence/spline_flow.hpp"
 
 namespace {
 
@@ -56,6 +60,18 @@ double parse_double(const std::string& flag, const std::string& v) {
     return x;
 }
 
+/// A positive integer option (layers, widths, bins, epochs).
+int parse_count(const std::string& flag, const std::string& v) {
+    const double x = parse_double(flag, v);
+    if (!(x >= 1 && x <= 1e6) || x != std::floor(x))
+        throw usage_error(flag + " expects a positive integer, got '" + v + "'");
+    return static_cast<int>(x);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,13 +80,15 @@ int main(int argc, char** argv) {
         std::string samples, lnprob, target = "mixture";
         double temperature = 0, train_fraction = 0.5;
         std::uint64_t seed = 0;
-        bool have_temperature = false;
+        bool have_temperature = false, have_flow_option = false;
+        int layers = 0, hidden = 0, bins = 0, epochs = -1;  // 0 / −1: the target's default
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
             if (a == "--help" || a == "-h") {
                 std::cout << "usage: sphaera_evidence --samples <samples.npy> --lnprob <lnprob.npy> "
                              "[--target {mixture|kde|sphere|realnvp|spline}] [--temperature T] "
-                             "[--train-fraction f] [--seed s]\n";
+                             "[--train-fraction f] [--seed s] [--layers n] [--hidden w] "
+                             "[--bins K] [--epochs e]\n";
                 return 0;
             }
             if (i + 1 >= argc) throw usage_error("option " + a + " needs a value");
@@ -86,6 +104,10 @@ int main(int argc, char** argv) {
                 const double s = parse_double(a, v);
                 if (s < 0 || s != std::floor(s)) throw usage_error("--seed expects a non-negative integer, got '" + v + "'");
                 seed = static_cast<std::uint64_t>(s);
+            } else if (a == "--layers" || a == "--hidden" || a == "--bins" || a == "--epochs") {
+                (a == "--layers" ? layers : a == "--hidden" ? hidden : a == "--bins" ? bins : epochs) =
+                    parse_count(a, v);
+                have_flow_option = true;
             } else throw usage_error("unknown option '" + a + "' (see --help)");
         }
         if (samples.empty() || lnprob.empty())
@@ -93,28 +115,50 @@ int main(int argc, char** argv) {
         if (target != "mixture" && target != "kde" && target != "sphere" && target != "realnvp" &&
             target != "spline")
             throw usage_error("--target '" + target + "' is not one of mixture, kde, sphere, realnvp, spline");
-        if (target == "spline")
-            throw usage_error("--target spline: the rational-quadratic spline flow is not implemented yet; use realnvp");
-        const bool flow = target == "realnvp";
+        const bool flow = target == "realnvp" || target == "spline";
         if (have_temperature && !flow)
-            throw usage_error("--temperature applies to flow targets (realnvp) only");
+            throw usage_error("--temperature applies to flow targets (realnvp, spline) only");
+        if (have_flow_option && !flow)
+            throw usage_error("--layers, --hidden, --bins and --epochs apply to flow targets (realnvp, spline) only");
+        if (bins > 0 && target != "spline") throw usage_error("--bins applies to --target spline only");
         if (have_temperature && !(temperature > 0 && temperature <= 1))
             throw usage_error("--temperature " + num(temperature) + " is out of range; valid range is (0, 1]");
 
         const chains all = read_chains_npy(samples, lnprob);
         const chain_split split = split_chains(all, train_fraction);
         evidence_result r;
-        double used_t = std::numeric_limits<double>::quiet_NaN();
+        double used_t = std::numeric_limits<double>::quiet_NaN(), fit_s = 0, eval_s = 0;
+        int epochs_run = -1;  // flows: epochs trained before early stopping
+        // Fits the target, then evaluates the estimator, timing each.
+        auto run = [&](auto make) {
+            const auto t0 = std::chrono::steady_clock::now();
+            const auto phi = make();
+            fit_s = seconds_since(t0);
+            const auto t1 = std::chrono::steady_clock::now();
+            r = estimate_evidence(phi, split.inference);
+            eval_s = seconds_since(t1);
+            if constexpr (requires { phi.temperature(); }) used_t = phi.temperature();
+            if constexpr (requires { phi.epochs_run(); }) epochs_run = phi.epochs_run();
+        };
         if (target == "mixture") {
-            r = estimate_evidence(modified_gaussian_mixture(split.training, {.seed = seed}), split.inference);
+            run([&] { return modified_gaussian_mixture(split.training, {.seed = seed}); });
         } else if (target == "kde") {
-            r = estimate_evidence(kernel_density(split.training), split.inference);
+            run([&] { return kernel_density(split.training); });
         } else if (target == "sphere") {
-            r = estimate_evidence(hypersphere(split.training), split.inference);
+            run([&] { return hypersphere(split.training); });
+        } else if (target == "realnvp") {
+            realnvp_options o{.temperature = temperature, .seed = seed};
+            if (layers) o.layers = layers;
+            if (hidden) o.hidden = {hidden, hidden};
+            if (epochs > 0) o.epochs = epochs;
+            run([&] { return realnvp(split.training, o); });
         } else {
-            const realnvp f(split.training, {.temperature = temperature, .seed = seed});
-            used_t = f.temperature();
-            r = estimate_evidence(f, split.inference);
+            spline_flow_options o{.temperature = temperature, .seed = seed};
+            if (layers) o.layers = layers;
+            if (hidden) o.hidden = {hidden, hidden};
+            if (bins) o.bins = bins;
+            if (epochs > 0) o.epochs = epochs;
+            run([&] { return spline_flow(split.training, o); });
         }
         std::ostringstream w;
         for (std::size_t i = 0; i < r.warnings.size(); ++i) w << (i ? ", " : "") << json_string(r.warnings[i]);
@@ -122,7 +166,9 @@ int main(int argc, char** argv) {
                   << num(r.ln_z_error_plus) << ", \"minus\": " << num(r.ln_z_error_minus)
                   << ", \"symmetric\": " << num(r.ln_z_error) << "}, \"ln_z_uncorrected\": "
                   << num(r.ln_z_uncorrected) << ", \"target\": " << json_string(target)
-                  << ", \"temperature\": " << num(used_t) << ", \"training_chains\": "
+                  << ", \"temperature\": " << num(used_t) << ", \"epochs_run\": "
+                  << (epochs_run >= 0 ? std::to_string(epochs_run) : "null")
+                  << ", \"training_chains\": "
                   << split.training.nchains() << ", \"inference_chains\": " << split.inference.nchains()
                   << ", \"diagnostics\": {\"ln_rho\": " << num(r.ln_rho) << ", \"ln_rho_var\": "
                   << num(r.ln_rho_var) << ", \"ln_rho_var_var\": " << num(r.ln_rho_var_var)
@@ -132,7 +178,8 @@ int main(int argc, char** argv) {
                   << ", \"effective_chains\": " << num(r.effective_chains)
                   << ", \"weight_fraction\": " << num(r.weight_fraction)
                   << ", \"support_fraction\": " << num(r.support_fraction)
-                  << "}, \"warnings\": [" << w.str() << "]}\n";
+                  << "}, \"timing\": {\"fit_s\": " << num(fit_s) << ", \"evaluate_s\": "
+                  << num(eval_s) << "}, \"warnings\": [" << w.str() << "]}\n";
         return 0;
     } catch (const std::exception& e) {
         // One line, whatever the message held.

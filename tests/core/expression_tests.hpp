@@ -770,6 +770,9 @@ TEMPLATE_LIST_TEST_CASE("expressions: scalar fills", "[core][expr]", all_cases) 
         CHECK(test::download(v) == std::vector<T>(n, T(R(2.5))));
         v = -1;
         CHECK(test::download(v) == std::vector<T>(n, T(R(-1))));
+        // A scalar_expr node (not a host value) is broadcast too, never read as an array.
+        assign(b, v.view(), scalar_expr<T>(T(R(3))));
+        CHECK(test::download(v) == std::vector<T>(n, T(R(3))));
         if constexpr (is_complex_v<T>) {
             v = std::complex<double>(1, -2);
             CHECK(test::download(v) == std::vector<T>(n, T(1, -2)));

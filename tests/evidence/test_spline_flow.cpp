@@ -166,15 +166,17 @@ TEST_CASE("spline flow loss and ln phi gradients; inverse; normalisation at T < 
     Eigen::VectorXd ld;
     CHECK((flow.pull(flow.push(zz, ld)) - zz).cwiseAbs().maxCoeff() < 1e-11);
 
-    // ∫ φ_T = 1 on a grid wide enough for the concentrated base.
+    // ∫ φ_T = 1 on a grid wide enough for the concentrated base. The random spline has
+    // bins down to w_min·2B wide, so the midpoint rule converges slowly: 6e-4 at 500²,
+    // 7e-5 at 1000² (measured); an error in a log-determinant would be O(1).
     const double half = 10 * std::sqrt(g.chol_p.squaredNorm());
-    const int n = 2000;
+    const int n = 1000;
     const double h = 2 * half / n;
     row_matrix grid(n * n, 2);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
             grid.row(i * n + j) << g.mu_p[0] - half + (i + 0.5) * h, g.mu_p[1] - half + (j + 0.5) * h;
-    CHECK(flow.log_prob(grid).array().exp().sum() * h * h == Approx(1.0).epsilon(1e-5));
+    CHECK(flow.log_prob(grid).array().exp().sum() * h * h == Approx(1.0).epsilon(2e-4));
     CHECK_THROWS_AS(flow.set_temperature(0), invalid_argument);
 }
 

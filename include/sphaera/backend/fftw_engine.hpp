@@ -7,8 +7,13 @@
 /// which FFTW guarantees thread-safe and allocation-free. Planning and destruction are not
 /// thread-safe in FFTW, so both take one process-wide mutex.
 
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <cstddef>
+#include <cstdint>
+#include <numbers>
+#include <vector>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,7 +81,10 @@ public:
     /// Plans a size-n DFT. FFTW_ESTIMATE by default (fast planning, no array traffic);
     /// FFTW_MEASURE may be passed in \p flags. Throws invalid_argument for n < 1 and
     /// backend_unavailable if FFTW returns no plan.
-    fftw_dft(std::size_t n, fft_direction dir, fft_placement place, unsigned flags = FFTW_ESTIMATE)
+    /// `aligned`: plan for arrays aligned like fftw_malloc's (SIMD codelets); the caller
+    /// then must only execute on such arrays (any_size_dft checks).
+    fftw_dft(std::size_t n, fft_direction dir, fft_placement place, unsigned flags = FFTW_ESTIMATE,
+             bool aligned = false)
         : m_n(n), m_place(place) {
         if (n < 1 || n > static_cast<std::size_t>(1) << 30)
             sphaera::detail::raise<invalid_argument>("fftw_dft: size n = ", n,
@@ -89,7 +97,7 @@ public:
         if (!scratch) sphaera::detail::raise<backend_unavailable>("fftw_dft: fftw_malloc of ", count, " elements failed");
         auto* in = static_cast<typename api::cpx*>(scratch);
         auto* out = place == fft_placement::in_place ? in : in + n;
-        m_plan = api::make(static_cast<int>(n), in, out, static_cast<int>(dir), flags | FFTW_UNALIGNED);
+        m_plan = api::make(static_cast<int>(n), in, out, static_cast<int>(dir), aligned ? flags : (flags | FFTW_UNALIGNED));
         api::release(scratch);
         if (!m_plan)
             sphaera::detail::raise<backend_unavailable>("fftw_dft: FFTW could not plan a DFT of size ", n);
@@ -129,6 +137,164 @@ private:
     typename api::plan m_plan = nullptr;
     std::size_t m_n = 0;
     fft_placement m_place = fft_placement::in_place;
+};
+
+namespace detail {
+/// Largest prime factor of n ≥ 1.
+inline std::size_t largest_prime_factor(std::size_t n) {
+    std::size_t best = 1;
+    for (std::size_t p = 2; p * p <= n; ++p)
+        while (n % p == 0) {
+            best = p;
+            n /= p;
+        }
+    return n > 1 ? n : best;
+}
+/// Smallest n' ≥ n of the form 2^a 3^b 5^c 7^d (FFTW's fast sizes).
+inline std::size_t smooth_size(std::size_t n) {
+    for (std::size_t k = n < 1 ? 1 : n;; ++k) {
+        std::size_t r = k;
+        for (std::size_t p : {2, 3, 5, 7})
+            while (r % p == 0) r /= p;
+        if (r == 1) return k;
+    }
+}
+/// A pointer into `base` rounded up to 64 bytes (base must hold 4 spare complex values).
+template <class T>
+inline std::complex<T>* align64(std::complex<T>* base) {
+    const auto a = reinterpret_cast<std::uintptr_t>(base);
+    return reinterpret_cast<std::complex<T>*>((a + 63) & ~static_cast<std::uintptr_t>(63));
+}
+}  // namespace detail
+
+/// A 1-D complex DFT of any size n, in place, fast for every n. Smooth sizes (and sizes whose
+/// largest prime factor is ≤ 47, where FFTW's generic codelets are still quick) run FFTW
+/// directly, with a plan for 64-byte aligned data and an FFTW_UNALIGNED fallback picked per
+/// call. Other sizes (2L−1 = 2047 = 23·89 at L = 1024…) use Bluestein's chirp-z identity
+/// (Bluestein 1970; Rabiner, Schafer & Rader 1969): with c_j = e^{iπj²/n} (forward),
+///   X_k = Σ_j x_j e^{−2πijk/n} = conj(c_k) Σ_j (x_j conj(c_j)) c_{k−j},
+/// a cyclic convolution of smooth length K ≥ 2n−1, exact up to rounding (chirps from j² mod
+/// 2n in integers). Its scratch (scratch_size() values) comes from the caller, so execution
+/// can be allocation-free; execute() without scratch allocates it.
+template <class T>
+class any_size_dft {
+public:
+    any_size_dft() = default;
+    any_size_dft(std::size_t n, fft_direction dir) : m_n(n), m_sign(dir == fft_direction::forward ? -1 : 1) {
+        if (n < 1 || n > static_cast<std::size_t>(1) << 29)
+            sphaera::detail::raise<invalid_argument>("any_size_dft: size n = ", n,
+                                                     " is out of range; valid range is [1, 2^29]");
+        if (n <= 256 || detail::largest_prime_factor(n) <= 47) {
+            m_direct = fftw_dft<T>(n, dir, fft_placement::in_place, FFTW_ESTIMATE);
+            m_direct_aligned = aligned_plan(n, dir);
+            return;
+        }
+        m_K = detail::smooth_size(2 * n - 1);
+        m_fwd = aligned_plan(m_K, fft_direction::forward);
+        m_bwd = aligned_plan(m_K, fft_direction::backward);
+        // Input/output factor e^{sign·iπj²/n} (sign −1 forward), kernel its conjugate.
+        m_chirp.resize(n);
+        const std::uint64_t two_n = 2 * static_cast<std::uint64_t>(n);
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::uint64_t q = (static_cast<std::uint64_t>(j) * j) % two_n;
+            const double ang = m_sign * std::numbers::pi * static_cast<double>(q) / static_cast<double>(n);
+            m_chirp[j] = std::complex<T>(static_cast<T>(std::cos(ang)), static_cast<T>(std::sin(ang)));
+        }
+        // Kernel b_p = conj(chirp_p) for p in (−n, n), wrapped mod K; stored transformed / K.
+        std::vector<std::complex<T>> raw(m_K + 8);
+        std::complex<T>* b = detail::align64(raw.data());
+        for (std::size_t p = 0; p < m_K; ++p) b[p] = 0;
+        for (std::size_t p = 0; p < n; ++p) {
+            b[p] = std::conj(m_chirp[p]);
+            if (p) b[m_K - p] = b[p];
+        }
+        m_fwd.execute(b);
+        m_kernel.resize(m_K);
+        for (std::size_t p = 0; p < m_K; ++p) m_kernel[p] = b[p] / static_cast<T>(m_K);
+    }
+
+    [[nodiscard]] std::size_t size() const { return m_n; }
+    /// Complex values of scratch execute(data, scratch) needs (0 for direct FFTW sizes).
+    [[nodiscard]] std::size_t scratch_size() const { return m_K ? m_K + 8 : 0; }
+    [[nodiscard]] bool uses_bluestein() const { return m_K != 0; }
+
+    /// In-place DFT of data[0..n); scratch: (scratch_size()) values, any alignment.
+    void execute(std::complex<T>* data, std::complex<T>* scratch) const {
+        if (!m_K) {
+            if (reinterpret_cast<std::uintptr_t>(data) % 64 == 0)
+                m_direct_aligned.execute(data);
+            else
+                m_direct.execute(data);
+            return;
+        }
+        std::complex<T>* a = detail::align64(scratch);
+        // Products written out: std::complex's operator* is not inlined without -ffast-math
+        // (Annex G NaN handling) and would dominate.
+        T* ar = reinterpret_cast<T*>(a);
+        T* d = reinterpret_cast<T*>(data);
+        const T* c = reinterpret_cast<const T*>(m_chirp.data());
+        const T* kr = reinterpret_cast<const T*>(m_kernel.data());
+        for (std::size_t j = 0; j < m_n; ++j) {
+            const T xr = d[2 * j], xi = d[2 * j + 1], cr = c[2 * j], ci = c[2 * j + 1];
+            ar[2 * j] = xr * cr - xi * ci;
+            ar[2 * j + 1] = xr * ci + xi * cr;
+        }
+        for (std::size_t j = 2 * m_n; j < 2 * m_K; ++j) ar[j] = 0;
+        m_fwd.execute(a);
+        for (std::size_t p = 0; p < m_K; ++p) {
+            const T xr = ar[2 * p], xi = ar[2 * p + 1], cr = kr[2 * p], ci = kr[2 * p + 1];
+            ar[2 * p] = xr * cr - xi * ci;
+            ar[2 * p + 1] = xr * ci + xi * cr;
+        }
+        m_bwd.execute(a);
+        for (std::size_t k = 0; k < m_n; ++k) {
+            const T xr = ar[2 * k], xi = ar[2 * k + 1], cr = c[2 * k], ci = c[2 * k + 1];
+            d[2 * k] = xr * cr - xi * ci;
+            d[2 * k + 1] = xr * ci + xi * cr;
+        }
+    }
+    /// In-place DFT that allocates its own scratch.
+    void execute(std::complex<T>* data) const {
+        std::vector<std::complex<T>> s(scratch_size());
+        execute(data, s.data());
+    }
+
+private:
+    /// A plan for 64-byte aligned in-place arrays (no FFTW_UNALIGNED: SIMD codelets apply).
+    static fftw_dft<T> aligned_plan(std::size_t n, fft_direction dir) {
+        return fftw_dft<T>(n, dir, fft_placement::in_place, FFTW_ESTIMATE, /*aligned=*/true);
+    }
+
+    std::size_t m_n = 0, m_K = 0;
+    int m_sign = -1;
+    fftw_dft<T> m_direct, m_direct_aligned, m_fwd, m_bwd;
+    std::vector<std::complex<T>> m_chirp;       // (n)
+    std::vector<std::complex<T>> m_kernel;      // (K)
+};
+
+/// Forward and backward any_size_dft plans for a set of sizes (the ring FFTs of an SHT plan).
+template <class T>
+class any_size_dft_set {
+public:
+    void add(std::size_t n) {
+        if (m_plans.count(n)) return;
+        m_plans.emplace(n, pair{any_size_dft<T>(n, fft_direction::forward), any_size_dft<T>(n, fft_direction::backward)});
+        m_scratch = std::max(m_scratch, m_plans.at(n).fwd.scratch_size());
+    }
+    [[nodiscard]] const any_size_dft<T>& get(std::size_t n, fft_direction dir) const {
+        const auto it = m_plans.find(n);
+        if (it == m_plans.end()) sphaera::detail::raise<invalid_argument>("any_size_dft_set: no plan of size ", n);
+        return dir == fft_direction::forward ? it->second.fwd : it->second.bwd;
+    }
+    /// Largest scratch_size() over the set.
+    [[nodiscard]] std::size_t scratch_size() const { return m_scratch; }
+
+private:
+    struct pair {
+        any_size_dft<T> fwd, bwd;
+    };
+    std::map<std::size_t, pair> m_plans;
+    std::size_t m_scratch = 0;
 };
 
 /// In-place forward and backward DFT plans for a set of sizes (one pair per distinct size):

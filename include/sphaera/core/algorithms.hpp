@@ -113,13 +113,15 @@ void assign(const B& b, view<T, Space> dst, const X& x) {
                   "sphaera::assign: the expression's value type differs from the destination's; "
                   "convert explicitly with cast<T>(e) (or real()/abs() for complex to real)");
     detail::check_space<B, expr_space_t<decltype(e)>>();
-    if (e.size() != detail::scalar_size) detail::require_same_size("sphaera::assign", e.size(), dst.size());
-    if (dst.size() == 0) return;
-    if constexpr (host_scalar<X>) {
-        detail::dispatch_assign(b, dst.data(), broadcast_expr<decltype(e)>(e, dst.size()));
-    } else {
-        detail::dispatch_assign(b, dst.data(), e);
+    // A scalar (a host value or a scalar_expr node) has no size of its own: it is broadcast
+    // to the destination's.
+    if (e.size() == detail::scalar_size) {
+        if (dst.size() != 0)
+            detail::dispatch_assign(b, dst.data(), broadcast_expr<decltype(e)>(e, dst.size()));
+        return;
     }
+    detail::require_same_size("sphaera::assign", e.size(), dst.size());
+    if (dst.size() != 0) detail::dispatch_assign(b, dst.data(), e);
 }
 
 /// Σᵢ x[i] (0 for an empty array).

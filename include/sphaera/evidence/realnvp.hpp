@@ -16,20 +16,16 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
-#include <numeric>
 #include <vector>
 
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/random.hpp"
 #include "sphaera/evidence/chains.hpp"
-#include "sphaera/evidence/detail/cross_validation.hpp"
+#include "sphaera/evidence/detail/flow_training.hpp"
 #include "sphaera/evidence/nn.hpp"
 #include "sphaera/evidence/whitening.hpp"
-#include "sphaera/optim/adam.hpp"
 
 namespace sphaera::evidence {
 
@@ -234,73 +230,25 @@ private:
         const detail::eigen_serial_scope serial;
         const auto& o = m_options;
         const Eigen::MatrixXd zall = m_white.apply(t.matrix()).transpose();  // (d, n)
-        const Eigen::Index n = zall.cols();
-        // Validation split: a Philox permutation (shuffle by sorted random keys).
-        std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));
-        std::iota(perm.begin(), perm.end(), Eigen::Index{0});
-        std::vector<double> key(static_cast<std::size_t>(n));
-        for (Eigen::Index i = 0; i < n; ++i) key[std::size_t(i)] = uniform<double>(o.seed, std::uint64_t(i), 1000);
-        std::sort(perm.begin(), perm.end(), [&](auto a, auto b) { return key[std::size_t(a)] < key[std::size_t(b)]; });
-        const auto nval = std::max<Eigen::Index>(1, Eigen::Index(o.validation_fraction * double(n)));
-        const Eigen::Index ntr = n - nval;
-        if (ntr < 1)
-            sphaera::detail::raise<invalid_argument>("realnvp: ", n, " training samples are too few");
-        const std::vector<Eigen::Index> vidx(perm.begin(), perm.begin() + nval);
-        std::vector<Eigen::Index> tidx(perm.begin() + nval, perm.end());
-        const Eigen::MatrixXd zval = zall(Eigen::all, vidx);
-
-        optim::adam opt(m_params.size(), {.learning_rate = o.learning_rate});
-        Eigen::VectorXd grad(m_params.size()), best = m_params;
-        m_best_loss = loss(zval, nullptr);
-        int stale = 0;
-        std::uint64_t draw = 0;
-        for (m_epochs = 0; m_epochs < o.epochs && stale < o.patience; ++m_epochs) {
-            // Fisher–Yates shuffle of the training indices on Philox stream 2000.
-            for (Eigen::Index i = ntr - 1; i > 0; --i) {
-                const auto j = Eigen::Index(uniform<double>(o.seed, draw++, 2000) * double(i + 1));
-                std::swap(tidx[std::size_t(i)], tidx[std::size_t(std::min(j, i))]);
-            }
-            for (Eigen::Index b = 0; b < ntr; b += o.batch_size) {
-                const Eigen::Index nb = std::min<Eigen::Index>(o.batch_size, ntr - b);
-                const std::vector<Eigen::Index> bi(tidx.begin() + b, tidx.begin() + b + nb);
-                const double l = loss(zall(Eigen::all, bi), &grad);
-                if (!std::isfinite(l) || !grad.allFinite()) break;  // keep the best parameters
-                opt.step(m_params, grad);
-            }
-            const double v = loss(zval, nullptr);
-            if (v < m_best_loss - 1e-6 * std::abs(m_best_loss)) {
-                m_best_loss = v;
-                best = m_params;
-                stale = 0;
-            } else {
-                ++stale;
-            }
+        const auto fit = detail::train_flow(
+            [this](const Eigen::MatrixXd& z, Eigen::VectorXd* g) { return loss(z, g); }, m_params,
+            zall,
+            {.epochs = o.epochs, .batch_size = o.batch_size, .learning_rate = o.learning_rate,
+             .validation_fraction = o.validation_fraction, .patience = o.patience,
+             .seed = o.seed, .who = "realnvp"});
+        m_epochs = fit.epochs;
+        m_best_loss = fit.best_loss;
+        if (o.temperature > 0) {
+            m_temperature = o.temperature;
+            return;
         }
-        m_params = best;
-        m_temperature = o.temperature > 0 ? o.temperature : choose_temperature(t, vidx, zval);
-    }
-
-    /// T minimising the estimator's relative variance on the validation samples; z and
-    /// ln|det| do not depend on T, so each candidate costs O(n).
-    double choose_temperature(const chains& t, const std::vector<Eigen::Index>& vidx,
-                              const Eigen::MatrixXd& zval) const {
-        Eigen::VectorXd ld;
-        const Eigen::MatrixXd u = push(zval, ld);
-        const Eigen::VectorXd u2 = u.colwise().squaredNorm().transpose();
-        const double d = double(ndim());
-        double best_t = 0.9, best = std::numeric_limits<double>::infinity();
-        for (double temp = 0.3; temp < 0.96; temp += 0.05) {
-            detail::relative_variance_accumulator acc;
-            for (std::size_t i = 0; i < vidx.size(); ++i)
-                acc.add(-0.5 * u2[Eigen::Index(i)] / temp - 0.5 * d * std::log(temp) +
-                        ld[Eigen::Index(i)] - t.lnprob_data()[std::size_t(vidx[i])]);
-            const double v = acc.value(vidx.size());
-            if (v < best) {
-                best = v;
-                best_t = temp;
-            }
-        }
-        return best_t;
+        // T minimising the estimator's relative variance on the validation samples.
+        Eigen::VectorXd ld, lnp(Eigen::Index(fit.validation.size()));
+        const Eigen::MatrixXd u = push(fit.zval, ld);
+        for (std::size_t i = 0; i < fit.validation.size(); ++i)
+            lnp[Eigen::Index(i)] = t.lnprob_data()[std::size_t(fit.validation[i])];
+        m_temperature = detail::choose_flow_temperature(u.colwise().squaredNorm().transpose(), ld,
+                                                        lnp, double(ndim()));
     }
 
     whitening m_white;

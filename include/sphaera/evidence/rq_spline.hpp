@@ -62,7 +62,10 @@ public:
         const Eigen::ArrayXXd v = raw.bottomRows(k - 1).array() + derivative_shift();
         // softplus(v) = max(v, 0) + ln(1 + e^{−|v|}) without overflow; ln(1 + ·) rather than
         // log1p because Eigen vectorises log, not log1p (the absolute error stays ~1e-16).
-        q.bottomRows(k - 1) = (min_derivative + v.max(0.0) + (1 + (-v.abs()).exp()).log()).matrix();
+        // Evaluated into a contiguous array first: assigned straight into the (K − 1)-row
+        // block, whose columns are shorter than an AVX-512 packet, exp and log ran scalar.
+        const Eigen::ArrayXXd d = min_derivative + v.max(0.0) + (1 + (-v.abs()).exp()).log();
+        q.bottomRows(k - 1) = d.matrix();
         return q;
     }
 
@@ -76,7 +79,8 @@ public:
         g.middleRows(k, k) = bin_sizes_backward(q.middleRows(k, k), gq.middleRows(k, k), min_height);
         // d softplus(v)/dv = sigmoid(v), evaluated as 1/(1 + e^{−v}) (finite for any v).
         const Eigen::ArrayXXd v = raw.bottomRows(k - 1).array() + derivative_shift();
-        g.bottomRows(k - 1) = (gq.bottomRows(k - 1).array() / (1 + (-v).exp())).matrix();
+        const Eigen::ArrayXXd sigmoid = 1 / (1 + (-v).exp());  // contiguous: see knots
+        g.bottomRows(k - 1) = (gq.bottomRows(k - 1).array() * sigmoid).matrix();
         return g;
     }
 

@@ -19,6 +19,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -193,14 +194,21 @@ public:
     [[nodiscard]] const std::vector<detail::spline_coupling>& layers() const { return m_layers; }
     [[nodiscard]] const whitening& standardisation() const { return m_white; }
 
-    /// ln φ_T at the rows of \p x (n, ndim) → (n).
+    /// ln φ_T at the rows of \p x (n, ndim) → (n). Rows go through the flow in blocks of
+    /// 512: the per-layer temporaries ((3K − 1)|B| × block) then stay in cache instead of
+    /// costing page faults on every call with a million samples.
     [[nodiscard]] Eigen::VectorXd log_prob(const Eigen::Ref<const row_matrix>& x) const {
-        Eigen::VectorXd ld;
-        const Eigen::MatrixXd u = push(m_white.apply(x).transpose(), ld);
+        constexpr Eigen::Index block = 512;
         const double t = m_temperature, d = double(ndim());
-        return (-0.5 * u.colwise().squaredNorm().transpose().array() / t -
-                0.5 * d * std::log(2 * 3.14159265358979323846 * t) + ld.array() - m_white.log_det())
-            .matrix();
+        const double c = -0.5 * d * std::log(2 * 3.14159265358979323846 * t) - m_white.log_det();
+        Eigen::VectorXd out(x.rows()), ld;
+        for (Eigen::Index b = 0; b < x.rows(); b += block) {
+            const Eigen::Index nb = std::min(block, x.rows() - b);
+            const Eigen::MatrixXd u = push(m_white.apply(x.middleRows(b, nb)).transpose(), ld);
+            out.segment(b, nb) = (-0.5 / t * u.colwise().squaredNorm().transpose().array() +
+                                  ld.array() + c).matrix();
+        }
+        return out;
     }
 
     /// ∇_θ ln φ_T at one point \p x (ndim), by the same pullback as training.

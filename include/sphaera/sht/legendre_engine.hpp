@@ -13,7 +13,12 @@
 #include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <optional>
 #include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "sphaera/sht/geometry.hpp"
 #include "sphaera/sht/legendre_kernels.hpp"
@@ -45,6 +50,9 @@ public:
             if (g.nrings() == want) {
                 m_resampler = theta_resampler(k, g.exact_band_limit(), L, g[0].nphi);
                 m_node_tasks = make_legendre_tasks(m_resampler.nodes(), spin);
+                // MW rings are not symmetric about the equator: synthesise on the symmetric
+                // nodes and resample (MWSS rings are symmetric and used directly).
+                m_node_synthesis = k == sampling::mw;
             }
         }
     }
@@ -56,59 +64,7 @@ public:
         return static_cast<std::size_t>(f == field_kind::real ? m_L : 2 * m_L - 1);
     }
 
-    /// alm: (L²) → ph: (ncols, nrings) on the geometry's rings.
-    void synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
-        for_orders(nt, m_nr, [&](int m, scratch& s) {
-            gather(alm, m, f, s.ws);
-            run_synthesis(m_tasks, m, f, s);
-            put_columns(ph, m, f, m_nr, s);
-        });
-    }
-    /// ph → alm (the transpose of synthesis).
-    void adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
-        for_orders(nt, m_nr, [&](int m, scratch& s) {
-            get_columns(ph, m, f, m_nr, s);
-            run_adjoint(m_tasks, m, f, s);
-            scatter(s.ws, m, f, alm);
-        });
-    }
-    /// MW/MWSS analysis after the φ step: per order, resample the ring column onto the
-    /// Clenshaw–Curtis nodes (with weights) and run the transposed Legendre step there.
-    void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt) const {
-        const std::size_t nn = m_resampler.n_nodes();
-        for_orders(nt, nn, [&](int m, scratch& s) {
-            for (int sg : {1, -1}) {
-                if (sg < 0 && (m == 0 || f == field_kind::real)) break;
-                const int mm = sg * m;
-                const value_type* src = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) s.col[r] = std::complex<double>(src[r]);
-                double* re = sg > 0 ? s.pr.data() : s.nr.data();
-                double* im = sg > 0 ? s.pi.data() : s.ni.data();
-                m_resampler.forward(mm, m_spin, s.col.data(), s.work.data(), re, im);
-            }
-            run_adjoint(m_node_tasks, m, f, s);
-            scatter(s.ws, m, f, alm);
-        });
-    }
-    /// The transpose of resampled_adjoint: alm → ph.
-    void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt) const {
-        const std::size_t nn = m_resampler.n_nodes();
-        for_orders(nt, nn, [&](int m, scratch& s) {
-            gather(alm, m, f, s.ws);
-            run_synthesis(m_node_tasks, m, f, s);
-            for (int sg : {1, -1}) {
-                if (sg < 0 && (m == 0 || f == field_kind::real)) break;
-                const int mm = sg * m;
-                const double* re = sg > 0 ? s.pr.data() : s.nr.data();
-                const double* im = sg > 0 ? s.pi.data() : s.ni.data();
-                m_resampler.adjoint(mm, m_spin, re, im, s.work.data(), s.col.data());
-                value_type* dst = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(s.col[r]);
-            }
-        });
-    }
-
-private:
+    /// Per-thread scratch of every call (one per thread; see workspace in plan.hpp).
     struct scratch {
         legendre_workspace ws;
         std::vector<double> pr, pi, nr, ni;           // (n) columns m and −m
@@ -116,7 +72,80 @@ private:
         scratch(int L, std::size_t n, std::size_t nring, std::size_t nwork)
             : ws(L), pr(n), pi(n), nr(n), ni(n), col(nring), work(nwork) {}
     };
+    /// Scratch for one thread, sized for every operation of this engine.
+    [[nodiscard]] scratch make_scratch() const {
+        const std::size_t n = std::max(m_nr, m_resampler.n_nodes());
+        return scratch(m_L, n, uses_resampler() ? m_nr : 0, uses_resampler() ? m_resampler.work_size() : 0);
+    }
 
+    /// alm: (L²) → ph: (ncols, nrings) on the geometry's rings. ss: nt scratches, or null
+    /// (then allocated here).
+    void synthesis(const value_type* alm, value_type* ph, field_kind f, int nt, scratch* ss = nullptr) const {
+        if (m_node_synthesis) {
+            for_orders(nt, ss, [&](int m, scratch& s) {
+                gather(alm, m, f, s.ws);
+                run_synthesis(m_node_tasks, m, f, s);
+                for_signs(m, f, s, [&](int mm, double* re, double* im) {
+                    m_resampler.synthesis(mm, m_spin, re, im, s.work.data(), s.col.data());
+                    value_type* dst = ph + col_offset(mm, f, m_nr);
+                    for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(s.col[r]);
+                });
+            });
+            return;
+        }
+        for_orders(nt, ss, [&](int m, scratch& s) {
+            gather(alm, m, f, s.ws);
+            run_synthesis(m_tasks, m, f, s);
+            put_columns(ph, m, f, m_nr, s);
+        });
+    }
+    /// ph → alm (the transpose of synthesis).
+    void adjoint(const value_type* ph, value_type* alm, field_kind f, int nt, scratch* ss = nullptr) const {
+        if (m_node_synthesis) {
+            for_orders(nt, ss, [&](int m, scratch& s) {
+                for_signs(m, f, s, [&](int mm, double* re, double* im) {
+                    const value_type* src = ph + col_offset(mm, f, m_nr);
+                    for (std::size_t r = 0; r < m_nr; ++r) s.col[r] = std::complex<double>(src[r]);
+                    m_resampler.synthesis_adjoint(mm, m_spin, s.col.data(), s.work.data(), re, im);
+                });
+                run_adjoint(m_node_tasks, m, f, s);
+                scatter(s.ws, m, f, alm);
+            });
+            return;
+        }
+        for_orders(nt, ss, [&](int m, scratch& s) {
+            get_columns(ph, m, f, m_nr, s);
+            run_adjoint(m_tasks, m, f, s);
+            scatter(s.ws, m, f, alm);
+        });
+    }
+    /// MW/MWSS analysis after the φ step: per order, the weight convolution maps the ring
+    /// column to the L symmetric nodes; the transposed Legendre step runs there.
+    void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt, scratch* ss = nullptr) const {
+        for_orders(nt, ss, [&](int m, scratch& s) {
+            for_signs(m, f, s, [&](int mm, double* re, double* im) {
+                const value_type* src = ph + col_offset(mm, f, m_nr);
+                for (std::size_t r = 0; r < m_nr; ++r) s.col[r] = std::complex<double>(src[r]);
+                m_resampler.analysis(mm, m_spin, s.col.data(), s.work.data(), re, im);
+            });
+            run_adjoint(m_node_tasks, m, f, s);
+            scatter(s.ws, m, f, alm);
+        });
+    }
+    /// The adjoint of resampled_adjoint: alm → ph.
+    void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt, scratch* ss = nullptr) const {
+        for_orders(nt, ss, [&](int m, scratch& s) {
+            gather(alm, m, f, s.ws);
+            run_synthesis(m_node_tasks, m, f, s);
+            for_signs(m, f, s, [&](int mm, double* re, double* im) {
+                m_resampler.analysis_adjoint(mm, m_spin, re, im, s.work.data(), s.col.data());
+                value_type* dst = ph + col_offset(mm, f, m_nr);
+                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(s.col[r]);
+            });
+        });
+    }
+
+private:
     [[nodiscard]] std::size_t col_offset(int m, field_kind f, std::size_t n) const {
         return static_cast<std::size_t>(m - m_lo(f, m_L)) * n;
     }
@@ -124,17 +153,35 @@ private:
     [[nodiscard]] const start_data& start(int m) const { return m_start[static_cast<std::size_t>(m + m_L - 1)]; }
     [[nodiscard]] bool with_neg(int m, field_kind f) const { return m > 0 && f == field_kind::complex; }
 
-    /// Runs body(m, scratch) for m = 0..L−1 in parallel (dynamic: cheap high orders last).
+    /// Runs body(m, scratch) for m = 0..L−1 in parallel (dynamic: cheap high orders last),
+    /// thread t on ss[t] (allocated here when ss is null).
     template <class Body>
-    void for_orders(int nt, std::size_t n, Body&& body) const {
+    void for_orders(int nt, scratch* ss, Body&& body) const {
         const int L = m_L;
-        const std::size_t nwork = uses_resampler() ? m_resampler.work_size() : 0;
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            scratch s(L, n, uses_resampler() ? m_nr : 0, nwork);
+            std::optional<scratch> own;
+            scratch* s = nullptr;
+            if (ss) {
+#ifdef _OPENMP
+                s = ss + omp_get_thread_num();
+#else
+                s = ss;
+#endif
+            } else {
+                own.emplace(make_scratch());
+                s = &*own;
+            }
 #pragma omp for schedule(dynamic, 1)
-            for (int m = 0; m < L; ++m) body(m, s);
+            for (int m = 0; m < L; ++m) body(m, *s);
         }
+    }
+    /// Calls f(±m, re, im) for order m (node columns pr/pi) and, on the complex path with
+    /// m > 0, −m (nr/ni).
+    template <class F>
+    void for_signs(int m, field_kind f, scratch& s, F&& fn) const {
+        fn(m, s.pr.data(), s.pi.data());
+        if (with_neg(m, f)) fn(-m, s.nr.data(), s.ni.data());
     }
 
     /// ws.alm ← (−1)^s f_ℓ,m (and f_ℓ,−m) as (L, Q, 2); on the real path Im f_ℓ0 is ignored.
@@ -214,6 +261,7 @@ private:
     legendre_tasks m_tasks;           // the geometry's rings
     theta_resampler m_resampler;      // MW/MWSS only
     legendre_tasks m_node_tasks;      // the resampler's nodes
+    bool m_node_synthesis = false;    // MW: synthesis through the nodes too
 };
 
 }  // namespace sphaera::sht::detail

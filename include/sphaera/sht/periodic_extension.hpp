@@ -1,13 +1,28 @@
 #pragma once
 /// \file periodic_extension.hpp
-/// \brief Exact analysis on the MW and MWSS samplings (McEwen & Wiaux 2011). After the φ
-/// FFT, each ring column F_m(θ) = Σ_ℓ f_ℓm (−1)^s λ_ℓm(θ) is a trigonometric polynomial of
-/// degree ≤ L−1 in θ with F_m(−θ) = (−1)^{m+s} F_m(θ) (from d^ℓ_{mn}(−θ) = (−1)^{m−n}
-/// d^ℓ_{mn}(θ)). Extended to [0, 2π) the MW/MWSS rings form an equispaced grid, so one FFT
-/// gives its Fourier coefficients exactly; zero-padding resamples it onto Clenshaw–Curtis
-/// nodes θ_i = 2πi/Q, i = 0..Q/2, Q ≥ 4L−4, whose weights integrate the degree ≤ 2L−2
-/// integrand F_m λ_ℓm sin θ exactly. The Legendre step then runs on those nodes. Unlike
-/// ssht, no Wigner Δ-matrices are needed; the adjoint is the exact transpose.
+/// \brief Exact MW and MWSS transforms with the Legendre step on L symmetric nodes
+/// (McEwen & Wiaux 2011 for the periodic extension; the weight convolution as in their
+/// ssht, here without Wigner Δ-matrices).
+///
+/// After the φ FFT, each ring column F_m(θ) = Σ_ℓ f_ℓm (−1)^s λ_ℓm(θ) is a trigonometric
+/// polynomial of degree ≤ L−1 in θ with F_m(−θ) = σ F_m(θ), σ = (−1)^{m+s} (from
+/// d^ℓ_{mn}(−θ) = (−1)^{m−n} d^ℓ_{mn}(θ), n = −s). Extended to the circle, the rings form an
+/// equispaced grid of M points θ_t = 2π(t + δ)/M (MW: M = 2L−1, δ = ½; MWSS: M = 2L, δ = 0),
+/// so one DFT gives the Fourier coefficients F̂_k, |k| < L, exactly. The Legendre step runs on
+/// the N = 2L point grid ϑ_j = 2π(j + ½)/N folded onto its L nodes in (0, π), which are
+/// symmetric about the equator (ϑ_{L−1−j} = π − ϑ_j), so north/south pairing applies:
+///
+/// - synthesis (MW; MWSS rings are already symmetric): F_m at the nodes, F̂ = DFT_N/N, then
+///   F(θ_t) = Σ_k F̂_k e^{ikθ_t} by an inverse DFT of length M (any_size_dft: Bluestein for
+///   M = 2047 and the like) — exact because deg F < L ≤ N/2;
+/// - analysis: a_ℓ = ∫₀^π F λ_ℓ sin θ dθ = Σ_k Σ_q F̂_k Λ̂_q W(k+q) with λ_ℓ = Σ_q Λ̂_q e^{iqθ}
+///   and W(p) = ∫₀^π e^{ipθ} sin θ dθ = 2/(1−p²) (p even), ±iπ/2 (p = ±1), 0 (other odd p).
+///   With G_q = Σ_k F̂_k W(k+q) (a convolution, done by FFTs of smooth length P ≥ 4L−3, exact
+///   since |k+q| ≤ 2L−2) and Λ̂_q = (1/N) Σ_j λ(ϑ_j) e^{−iqϑ_j} (exact, deg λ < N/2):
+///   a_ℓ = Σ_{j<N} λ_ℓ(ϑ_j) g_j, g_j = (1/N) Σ_{|q|<L} G_q e^{−iqϑ_j}, folded by
+///   λ(−ϑ) = σ λ(ϑ) onto the L nodes: h_j = g_j + σ g_{N−1−j}.
+///
+/// Every map is linear in the column; the adjoints are the exact Hermitian transposes.
 
 #include <complex>
 #include <cstddef>
@@ -17,107 +32,189 @@
 #include "sphaera/backend/fftw_engine.hpp"
 #include "sphaera/core/error.hpp"
 #include "sphaera/sht/geometry.hpp"
-#include "sphaera/sht/quadrature.hpp"
 #include "sphaera/sht/wigner_recursion.hpp"
 
 namespace sphaera::sht::detail {
 
 /// Smallest n' ≥ n of the form 2^a 3^b 5^c 7^d (FFTW's fast sizes).
-inline std::size_t good_fft_size(std::size_t n) {
-    for (std::size_t k = n < 1 ? 1 : n;; ++k) {
-        std::size_t r = k;
-        for (std::size_t p : {2, 3, 5, 7})
-            while (r % p == 0) r /= p;
-        if (r == 1) return k;
-    }
-}
+inline std::size_t good_fft_size(std::size_t n) { return backend::detail::smooth_size(n); }
 
-/// Resampling of MW/MWSS ring columns onto Clenshaw–Curtis nodes and back (its transpose).
+/// The column maps between MW/MWSS rings and the L symmetric Legendre nodes.
 class theta_resampler {
 public:
+    using cpx = std::complex<double>;
+
     theta_resampler() = default;
     /// kind: mw or mwss; Lg: band-limit the grid was built for; L: the plan's (≤ Lg);
     /// nphi: samples per ring of the grid (folds the φ quadrature 2π/nphi into the weights).
-    theta_resampler(sampling kind, int Lg, int L, std::size_t nphi)
-        : m_L(L), m_half(kind == sampling::mw) {
+    theta_resampler(sampling kind, int Lg, int L, std::size_t nphi) : m_L(L), m_half(kind == sampling::mw) {
+        using backend::fft_direction;
         m_nr = static_cast<std::size_t>(kind == sampling::mw ? Lg : Lg + 1);
         m_M = static_cast<std::size_t>(kind == sampling::mw ? 2 * Lg - 1 : 2 * Lg);
-        std::size_t q = L > 1 ? static_cast<std::size_t>(4 * L - 4) : 2;
-        q = good_fft_size(q);
-        if (q % 2) q = good_fft_size(q + 1);
-        while (q % 2) q = good_fft_size(q + 1);
-        m_Q = q;
-        const auto rule = clenshaw_curtis_rule(static_cast<int>(m_Q / 2 + 1));
-        m_trig.resize(rule.theta.size());
-        m_w.resize(rule.theta.size());
-        for (std::size_t i = 0; i < rule.theta.size(); ++i) {
-            m_trig[i] = make_ring_trig(rule.theta[i]);
-            m_w[i] = 2 * std::numbers::pi * rule.weight[i] / static_cast<double>(nphi);
+        m_N = static_cast<std::size_t>(2 * L);
+        m_P = good_fft_size(static_cast<std::size_t>(4 * L - 3));
+        const double pi = std::numbers::pi, N = static_cast<double>(m_N), M = static_cast<double>(m_M);
+        m_trig.resize(static_cast<std::size_t>(L));
+        for (int j = 0; j < L; ++j) m_trig[static_cast<std::size_t>(j)] = make_ring_trig(pi * (j + 0.5) / L);
+        // α_k = e^{−iπk/N}/N · e^{2πikδ/M} (nodes → F̂ → rings); β_k = e^{−2πikδ/M}/M (rings →
+        // F̂); γ_q = e^{−iπq/N}/N (G → node values).
+        const double delta = m_half ? 0.5 : 0.0;
+        m_alpha.resize(static_cast<std::size_t>(2 * L - 1));
+        m_beta.resize(m_alpha.size());
+        m_gamma.resize(m_alpha.size());
+        for (auto* v : {&m_iM, &m_iN, &m_iP, &m_iPn}) v->resize(m_alpha.size());
+        for (int k = -(L - 1); k <= L - 1; ++k) {
+            const auto i = static_cast<std::size_t>(k + L - 1);
+            m_alpha[i] = std::polar(1.0 / N, -pi * k / N + 2 * pi * k * delta / M);
+            m_beta[i] = std::polar(1.0 / M, -2 * pi * k * delta / M);
+            m_gamma[i] = std::polar(1.0 / N, -pi * k / N);
+            m_iM[i] = wrap(k, m_M);
+            m_iN[i] = wrap(k, m_N);
+            m_iP[i] = wrap(k, m_P);
+            m_iPn[i] = wrap(-k, m_P);
         }
-        // e^{−ikπ/M} undoes the half-sample offset θ_j = 2π(j + 1/2)/M of the MW grid.
-        m_phase.resize(static_cast<std::size_t>(2 * L - 1));
-        for (int k = -(L - 1); k <= L - 1; ++k)
-            m_phase[static_cast<std::size_t>(k + L - 1)] =
-                m_half ? std::polar(1.0, -std::numbers::pi * k / static_cast<double>(m_M)) : 1.0;
-        using backend::fft_direction, backend::fft_placement;
-        m_fwd_M = backend::fftw_dft<double>(m_M, fft_direction::forward, fft_placement::in_place);
-        m_bwd_M = backend::fftw_dft<double>(m_M, fft_direction::backward, fft_placement::in_place);
-        m_fwd_Q = backend::fftw_dft<double>(m_Q, fft_direction::forward, fft_placement::in_place);
-        m_bwd_Q = backend::fftw_dft<double>(m_Q, fft_direction::backward, fft_placement::in_place);
+        m_fwd_M = backend::any_size_dft<double>(m_M, fft_direction::forward);
+        m_bwd_M = backend::any_size_dft<double>(m_M, fft_direction::backward);
+        m_fwd_N = backend::any_size_dft<double>(m_N, fft_direction::forward);
+        m_bwd_N = backend::any_size_dft<double>(m_N, fft_direction::backward);
+        m_fwd_P = backend::any_size_dft<double>(m_P, fft_direction::forward);
+        m_bwd_P = backend::any_size_dft<double>(m_P, fft_direction::backward);
+        // Ŵ = DFT_P(W mod P) · (2π/nphi)/P: the weights' spectrum with the φ quadrature and
+        // the 1/P of the convolution folded in.
+        std::vector<cpx> w(m_P + 8);
+        cpx* wa = backend::detail::align64(w.data());
+        for (std::size_t p = 0; p < m_P; ++p) wa[p] = 0;
+        for (int p = -(2 * L - 2); p <= 2 * L - 2; ++p) {
+            cpx v = 0;
+            if (p == 1 || p == -1) v = cpx(0, p * pi / 2);
+            else if (p % 2 == 0) v = 2.0 / (1.0 - static_cast<double>(p) * p);
+            wa[wrap(p, m_P)] += v;
+        }
+        std::vector<cpx> sc(m_fwd_P.scratch_size());
+        m_fwd_P.execute(wa, sc.data());
+        m_what.resize(m_P);
+        const double scale = 2 * pi / static_cast<double>(nphi) / static_cast<double>(m_P);
+        for (std::size_t p = 0; p < m_P; ++p) m_what[p] = wa[p] * scale;
     }
 
-    /// Number of Clenshaw–Curtis nodes the Legendre step runs on, and their trig data.
+    /// Number of Legendre nodes (L) and their trig data ϑ_j = π(j + ½)/L.
     [[nodiscard]] std::size_t n_nodes() const { return m_trig.size(); }
     [[nodiscard]] const std::vector<ring_trig>& nodes() const { return m_trig; }
-    /// Complex scratch a call needs (per thread).
-    [[nodiscard]] std::size_t work_size() const { return m_M + m_Q; }
     /// Rings of the grid (L for MW, L+1 for MWSS).
     [[nodiscard]] std::size_t n_rings() const { return m_nr; }
-
-    /// F: (n_rings) column of order m → weighted values at the nodes vr, vi: (n_nodes).
-    void forward(int m, int spin, const std::complex<double>* F, std::complex<double>* work,
-                 double* vr, double* vi) const {
-        std::complex<double>* e = work;         // (M)
-        std::complex<double>* g = work + m_M;   // (Q)
-        const double sigma = ((m + spin) % 2 == 0) ? 1.0 : -1.0;
-        for (std::size_t j = 0; j < m_M; ++j) {
-            const std::size_t src = source(j);
-            e[j] = src == j ? F[j] : sigma * F[src];
-        }
-        m_fwd_M.execute(e);
-        for (std::size_t i = 0; i < m_Q; ++i) g[i] = 0;
-        const double inv_m = 1.0 / static_cast<double>(m_M);
-        for (int k = -(m_L - 1); k <= m_L - 1; ++k)
-            g[wrap(k, m_Q)] = e[wrap(k, m_M)] * m_phase[static_cast<std::size_t>(k + m_L - 1)] * inv_m;
-        m_bwd_Q.execute(g);
-        for (std::size_t i = 0; i < m_trig.size(); ++i) {
-            vr[i] = g[i].real() * m_w[i];
-            vi[i] = g[i].imag() * m_w[i];
-        }
+    /// Complex scratch one call needs (per thread).
+    [[nodiscard]] std::size_t work_size() const {
+        std::size_t fs = 0;
+        for (const auto* f : {&m_fwd_M, &m_bwd_M, &m_fwd_N, &m_bwd_N, &m_fwd_P, &m_bwd_P})
+            fs = std::max(fs, f->scratch_size());
+        return pad(m_M) + pad(m_N) + pad(m_P) + fs + 8;
     }
 
-    /// The transpose of forward: vr, vi: (n_nodes) → F: (n_rings).
-    void adjoint(int m, int spin, const double* vr, const double* vi, std::complex<double>* work,
-                 std::complex<double>* F) const {
-        std::complex<double>* e = work;
-        std::complex<double>* g = work + m_M;
-        for (std::size_t i = 0; i < m_Q; ++i)
-            g[i] = i < m_trig.size() ? std::complex<double>(vr[i] * m_w[i], vi[i] * m_w[i]) : 0.0;
-        m_fwd_Q.execute(g);
-        for (std::size_t j = 0; j < m_M; ++j) e[j] = 0;
-        const double inv_m = 1.0 / static_cast<double>(m_M);
-        for (int k = -(m_L - 1); k <= m_L - 1; ++k)
-            e[wrap(k, m_M)] = g[wrap(k, m_Q)] * std::conj(m_phase[static_cast<std::size_t>(k + m_L - 1)]) * inv_m;
-        m_bwd_M.execute(e);
-        const double sigma = ((m + spin) % 2 == 0) ? 1.0 : -1.0;
+    /// Analysis map A: ring column F: (n_rings) of order m → weighted node values vr, vi: (L).
+    void analysis(int m, int spin, const cpx* F, cpx* work, double* vr, double* vi) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        for (std::size_t j = 0; j < m_M; ++j) {
+            const std::size_t src = source(j);
+            w.e[j] = src == j ? F[j] : sigma * F[src];
+        }
+        m_fwd_M.execute(w.e, w.fs);
+        for (std::size_t p = 0; p < m_P; ++p) w.g[p] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.g[m_iPn[i]] = mul(w.e[m_iM[i]], m_beta[i]);
+        convolve(w, false);
+        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.g[m_iP[i]], m_gamma[i]);
+        m_fwd_N.execute(w.h, w.fs);
+        fold(w.h, sigma, vr, vi);
+    }
+    /// The Hermitian adjoint of analysis: vr, vi: (L) → F: (n_rings).
+    void analysis_adjoint(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        unfold(vr, vi, sigma, w.h);
+        m_bwd_N.execute(w.h, w.fs);
+        for (std::size_t p = 0; p < m_P; ++p) w.g[p] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.g[m_iP[i]] = mul(w.h[m_iN[i]], std::conj(m_gamma[i]));
+        convolve(w, true);
+        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.g[m_iPn[i]], std::conj(m_beta[i]));
+        m_bwd_M.execute(w.e, w.fs);
         for (std::size_t t = 0; t < m_nr; ++t) F[t] = 0;
         for (std::size_t j = 0; j < m_M; ++j) {
             const std::size_t src = source(j);
-            F[src] += src == j ? e[j] : sigma * e[j];
+            F[src] += src == j ? w.e[j] : sigma * w.e[j];
         }
+    }
+    /// Synthesis map R: node values vr, vi: (L) of order m → ring column F: (n_rings).
+    void synthesis(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        unfold(vr, vi, sigma, w.h);
+        m_fwd_N.execute(w.h, w.fs);
+        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.h[m_iN[i]], m_alpha[i]);
+        m_bwd_M.execute(w.e, w.fs);
+        for (std::size_t t = 0; t < m_nr; ++t) F[t] = w.e[t];
+    }
+    /// The Hermitian adjoint of synthesis: F: (n_rings) → vr, vi: (L).
+    void synthesis_adjoint(int m, int spin, const cpx* F, cpx* work, double* vr, double* vi) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = j < m_nr ? F[j] : 0.0;
+        m_fwd_M.execute(w.e, w.fs);
+        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.e[m_iM[i]], std::conj(m_alpha[i]));
+        m_bwd_N.execute(w.h, w.fs);
+        fold(w.h, sigma, vr, vi);
     }
 
 private:
+    struct parts {
+        cpx *e, *h, *g, *fs;  // (M), (N), (P), FFT scratch; each 64-byte aligned
+    };
+    static std::size_t pad(std::size_t n) { return (n + 7) / 8 * 8; }
+    [[nodiscard]] parts carve(cpx* work) const {
+        cpx* a = backend::detail::align64(work);
+        parts w{};
+        w.e = a;
+        w.h = w.e + pad(m_M);
+        w.g = w.h + pad(m_N);
+        w.fs = w.g + pad(m_P);
+        return w;
+    }
+    static double parity(int m, int spin) { return ((m + spin) % 2 == 0) ? 1.0 : -1.0; }
+    /// a·b without the C99 Annex G NaN fix-up (inlined and vectorisable).
+    static cpx mul(const cpx& a, const cpx& b) {
+        return cpx(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
+    }
+    /// g ← DFT_P^{−1}(Ŵ · DFT_P g) (conj(Ŵ) for the adjoint; 1/P is in Ŵ).
+    void convolve(const parts& w, bool adjoint) const {
+        m_fwd_P.execute(w.g, w.fs);
+        double* g = reinterpret_cast<double*>(w.g);
+        const double* c = reinterpret_cast<const double*>(m_what.data());
+        const double s = adjoint ? -1.0 : 1.0;
+        for (std::size_t p = 0; p < m_P; ++p) {
+            const double xr = g[2 * p], xi = g[2 * p + 1], cr = c[2 * p], ci = s * c[2 * p + 1];
+            g[2 * p] = xr * cr - xi * ci;
+            g[2 * p + 1] = xr * ci + xi * cr;
+        }
+        m_bwd_P.execute(w.g, w.fs);
+    }
+    /// Node values on the N-point circle → the L nodes: h_j + σ h_{N−1−j}.
+    void fold(const cpx* h, double sigma, double* vr, double* vi) const {
+        for (std::size_t j = 0; j < n_nodes(); ++j) {
+            const cpx v = h[j] + sigma * h[m_N - 1 - j];
+            vr[j] = v.real();
+            vi[j] = v.imag();
+        }
+    }
+    /// The transpose of fold: h_j = v_j, h_{N−1−j} = σ v_j.
+    void unfold(const double* vr, const double* vi, double sigma, cpx* h) const {
+        for (std::size_t j = 0; j < n_nodes(); ++j) {
+            h[j] = cpx(vr[j], vi[j]);
+            h[m_N - 1 - j] = sigma * h[j];
+        }
+    }
     /// Ring whose value the extended sample j copies (j itself on [0, π]; the mirror
     /// 2π − θ_j beyond: MW θ_j = 2π(j+½)/M ↔ ring M−1−j, MWSS θ_j = 2πj/M ↔ ring M−j).
     [[nodiscard]] std::size_t source(std::size_t j) const {
@@ -131,11 +228,11 @@ private:
 
     int m_L = 0;
     bool m_half = false;
-    std::size_t m_nr = 0, m_M = 0, m_Q = 0;
+    std::size_t m_nr = 0, m_M = 0, m_N = 0, m_P = 0;
     std::vector<ring_trig> m_trig;
-    std::vector<double> m_w;
-    std::vector<std::complex<double>> m_phase;
-    backend::fftw_dft<double> m_fwd_M, m_bwd_M, m_fwd_Q, m_bwd_Q;
+    std::vector<cpx> m_alpha, m_beta, m_gamma, m_what;    // (2L−1) per order k = −(L−1)..L−1; (P)
+    std::vector<std::size_t> m_iM, m_iN, m_iP, m_iPn;      // k mod M, k mod N, k mod P, −k mod P
+    backend::any_size_dft<double> m_fwd_M, m_bwd_M, m_fwd_N, m_bwd_N, m_fwd_P, m_bwd_P;
 };
 
 }  // namespace sphaera::sht::detail

@@ -59,6 +59,22 @@ public:
     using value_type = std::complex<T>;
     using alm_view = view<const value_type, host_space>;
     using map_view = view<value_type, host_space>;
+    using engine_type = detail::legendre_engine<T>;
+
+    /// Caller-owned scratch for allocation-free execution (DESIGN §4): made once by
+    /// make_workspace(), then passed to the workspace overloads of every transform. One
+    /// workspace serves one call at a time; concurrent calls need one each.
+    class workspace {
+    public:
+        workspace() = default;
+
+    private:
+        friend class plan;
+        std::vector<value_type> ph;                          // (2L−1, nrings)
+        std::vector<typename engine_type::scratch> eng;      // (threads)
+        std::vector<value_type> ring;                        // (threads, ring_stride)
+        std::size_t ring_stride = 0;
+    };
 
     /// Precomputes start values, ring data and FFT plans. Throws invalid_argument unless
     /// 1 ≤ L ≤ max_band_limit and |spin| ≤ L−1, and for an empty geometry.
@@ -71,7 +87,7 @@ public:
         if (m_geom.nrings() == 0)
             sphaera::detail::raise<invalid_argument>("sht::plan: the geometry has no rings; at least one is needed");
         for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
-        m_engine = detail::legendre_engine<T>(L, spin, m_geom);
+        m_engine = engine_type(L, spin, m_geom);
     }
     plan(const plan&) = delete;
     plan& operator=(const plan&) = delete;
@@ -90,48 +106,96 @@ public:
                (uses_resampler() || m_geom.has_weights());
     }
 
+    /// A workspace sized for this plan and its backend's thread count.
+    [[nodiscard]] workspace make_workspace() const {
+        workspace w;
+        w.ph.resize(ph_size());
+        const int nt = std::max(1, threads());
+        for (int t = 0; t < nt; ++t) w.eng.push_back(m_engine.make_scratch());
+        w.ring_stride = ring_stride();
+        w.ring.resize(static_cast<std::size_t>(nt) * w.ring_stride);
+        return w;
+    }
+
     /// alm: (L²) → map: (npix).
     void synthesis(alm_view alm, map_view map) const {
-        check_sizes("synthesis", alm.size(), map.size());
-        std::vector<value_type> ph(ph_size());
-        legendre_synthesis(alm, ph.data());
-        ring_synthesis(ph.data(), map.data(), false);
+        auto w = make_workspace();
+        synthesis(alm, map, w);
     }
     /// The adjoint of synthesis: map: (npix) → alm: (L²).
     void adjoint_synthesis(view<const value_type, host_space> map, view<value_type, host_space> alm) const {
-        check_sizes("adjoint_synthesis", alm.size(), map.size());
-        std::vector<value_type> ph(ph_size());
-        ring_adjoint(map.data(), ph.data(), false);
-        legendre_adjoint(ph.data(), alm.data());
+        auto w = make_workspace();
+        adjoint_synthesis(map, alm, w);
     }
     /// Analysis (forward transform): map: (npix) → alm: (L²). Exact on MW/MWSS (periodic
     /// extension) and GL/DH/CC (quadrature) grids built for a band-limit ≥ L; on other grids
     /// with weights (HEALPix) the quadrature-weighted adjoint, an approximation. Throws
     /// invalid_argument on a grid with neither.
     void analysis(view<const value_type, host_space> map, view<value_type, host_space> alm) const {
-        check_sizes("analysis", alm.size(), map.size());
-        std::vector<value_type> ph(ph_size());
-        if (uses_resampler()) {
-            ring_adjoint(map.data(), ph.data(), false);
-            resampled_adjoint(ph.data(), alm.data());
-            return;
-        }
-        require_weights("analysis");
-        ring_adjoint(map.data(), ph.data(), true);
-        legendre_adjoint(ph.data(), alm.data());
+        auto w = make_workspace();
+        analysis(map, alm, w);
     }
     /// The adjoint of analysis: alm: (L²) → map: (npix).
     void adjoint_analysis(alm_view alm, map_view map) const {
-        check_sizes("adjoint_analysis", alm.size(), map.size());
-        std::vector<value_type> ph(ph_size());
+        auto w = make_workspace();
+        adjoint_analysis(alm, map, w);
+    }
+
+    /// synthesis without allocating: alm: (L²) → map: (npix), scratch in w.
+    void synthesis(alm_view alm, map_view map, workspace& w) const {
+        check_sizes("synthesis", alm.size(), map.size());
+        check_workspace(w);
+        m_engine.synthesis(alm.data(), w.ph.data(), detail::field_kind::complex, threads(), w.eng.data());
+        ring_synthesis(w.ph.data(), map.data(), false, w);
+    }
+    /// adjoint_synthesis without allocating: map: (npix) → alm: (L²).
+    void adjoint_synthesis(view<const value_type, host_space> map, view<value_type, host_space> alm,
+                           workspace& w) const {
+        check_sizes("adjoint_synthesis", alm.size(), map.size());
+        check_workspace(w);
+        ring_adjoint(map.data(), w.ph.data(), false, w);
+        m_engine.adjoint(w.ph.data(), alm.data(), detail::field_kind::complex, threads(), w.eng.data());
+    }
+    /// analysis without allocating: map: (npix) → alm: (L²).
+    void analysis(view<const value_type, host_space> map, view<value_type, host_space> alm, workspace& w) const {
+        check_sizes("analysis", alm.size(), map.size());
+        check_workspace(w);
         if (uses_resampler()) {
-            resampled_synthesis(alm, ph.data());
-            ring_synthesis(ph.data(), map.data(), false);
+            ring_adjoint(map.data(), w.ph.data(), false, w);
+            m_engine.resampled_adjoint(w.ph.data(), alm.data(), detail::field_kind::complex, threads(), w.eng.data());
+            return;
+        }
+        require_weights("analysis");
+        ring_adjoint(map.data(), w.ph.data(), true, w);
+        m_engine.adjoint(w.ph.data(), alm.data(), detail::field_kind::complex, threads(), w.eng.data());
+    }
+    /// adjoint_analysis without allocating: alm: (L²) → map: (npix).
+    void adjoint_analysis(alm_view alm, map_view map, workspace& w) const {
+        check_sizes("adjoint_analysis", alm.size(), map.size());
+        check_workspace(w);
+        if (uses_resampler()) {
+            m_engine.resampled_synthesis(alm.data(), w.ph.data(), detail::field_kind::complex, threads(), w.eng.data());
+            ring_synthesis(w.ph.data(), map.data(), false, w);
             return;
         }
         require_weights("adjoint_analysis");
-        legendre_synthesis(alm, ph.data());
-        ring_synthesis(ph.data(), map.data(), true);
+        m_engine.synthesis(alm.data(), w.ph.data(), detail::field_kind::complex, threads(), w.eng.data());
+        ring_synthesis(w.ph.data(), map.data(), true, w);
+    }
+
+    /// Batched synthesis: alm: (nbatch, L²) → map: (nbatch, npix), one workspace for all
+    /// (members run one after another; the recursion is not yet shared across members).
+    void synthesis_batch(alm_view alm, map_view map, workspace& w) const {
+        const std::size_t nb = batch_count("synthesis_batch", alm.size(), map.size());
+        for (std::size_t b = 0; b < nb; ++b)
+            synthesis(alm_view(alm.data() + b * alm_size(), alm_size()), map_view(map.data() + b * map_size(), map_size()), w);
+    }
+    /// Batched analysis: map: (nbatch, npix) → alm: (nbatch, L²), one workspace for all.
+    void analysis_batch(view<const value_type, host_space> map, view<value_type, host_space> alm, workspace& w) const {
+        const std::size_t nb = batch_count("analysis_batch", alm.size(), map.size());
+        for (std::size_t b = 0; b < nb; ++b)
+            analysis(view<const value_type, host_space>(map.data() + b * map_size(), map_size()),
+                     view<value_type, host_space>(alm.data() + b * alm_size(), alm_size()), w);
     }
 
 private:
@@ -161,52 +225,63 @@ private:
         return m_geom[r].weight * 2 * std::numbers::pi / static_cast<double>(m_geom[r].nphi);
     }
 
-    /// alm → ph: (2L−1, nrings), ph[(m+L−1)·nrings + r] = Σ_ℓ f_ℓm (−1)^s λ_ℓm(θ_r).
-    void legendre_synthesis(alm_view alm, value_type* ph) const {
-        m_engine.synthesis(alm.data(), ph, detail::field_kind::complex, threads());
+    [[nodiscard]] std::size_t ring_stride() const { return m_geom.max_nphi() + m_ffts.scratch_size() + 16; }
+    void check_workspace(const workspace& w) const {
+        if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
+            w.ring_stride != ring_stride())
+            sphaera::detail::raise<invalid_argument>("sht::plan: the workspace was not made by this plan's make_workspace()");
     }
-    /// ph: (2L−1, nrings) → alm (the transpose of legendre_synthesis).
-    void legendre_adjoint(const value_type* ph, value_type* alm) const {
-        m_engine.adjoint(ph, alm, detail::field_kind::complex, threads());
+    std::size_t batch_count(const char* what, std::size_t nalm, std::size_t nmap) const {
+        const std::size_t nb = nalm / alm_size();
+        if (nalm % alm_size() != 0 || nmap != nb * map_size())
+            sphaera::detail::raise<shape_mismatch>("sht::plan::", what, ": alm has size ", nalm, " and map ", nmap,
+                                                   "; they must be nbatch*L^2 = nbatch*", alm_size(), " and nbatch*",
+                                                   map_size());
+        return nb;
     }
-    /// MW/MWSS analysis after the φ step (periodic extension, Clenshaw–Curtis nodes).
-    void resampled_adjoint(const value_type* ph, value_type* alm) const {
-        m_engine.resampled_adjoint(ph, alm, detail::field_kind::complex, threads());
-    }
-    /// The transpose of resampled_adjoint: alm → ph: (2L−1, nrings).
-    void resampled_synthesis(alm_view alm, value_type* ph) const {
-        m_engine.resampled_synthesis(alm.data(), ph, detail::field_kind::complex, threads());
+    /// This thread's ring buffer in w (64-byte aligned) and the FFT scratch after it.
+    std::pair<value_type*, value_type*> ring_buffers(workspace& w) const {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        value_type* base = backend::detail::align64(w.ring.data() + static_cast<std::size_t>(t) * w.ring_stride);
+        return {base, base + m_geom.max_nphi() + 8};
     }
 
     /// ph → map: per ring, fold the 2L−1 orders onto nphi frequencies with e^{imφ0} and
-    /// run a backward DFT in place in the map. weighted: multiply by the pixel weight.
-    void ring_synthesis(const value_type* ph, value_type* map, bool weighted) const {
-        const std::size_t nr = m_geom.nrings();
-        const int L = m_L, nt = threads();
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(dynamic, 4)
-        for (std::size_t r = 0; r < nr; ++r) {
-            const ring& g = m_geom[r];
-            value_type* out = map + g.offset;
-            std::fill(out, out + g.nphi, value_type(0));
-            const double scale = weighted ? pixel_weight(r) : 1.0;
-            for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
-                out[k] += value_type(std::complex<double>(ph[static_cast<std::size_t>(m + L - 1) * nr + r]) * rot * scale);
-            });
-            m_ffts.get(g.nphi, backend::fft_direction::backward).execute(out);
-        }
-    }
-    /// map → ph (the transpose of ring_synthesis).
-    void ring_adjoint(const value_type* map, value_type* ph, bool weighted) const {
+    /// run a backward DFT in an aligned ring buffer. weighted: multiply by the pixel weight.
+    void ring_synthesis(const value_type* ph, value_type* map, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings();
         const int L = m_L, nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            std::vector<value_type> buf(m_geom.max_nphi());
+            const auto [buf, scratch] = ring_buffers(w);
 #pragma omp for schedule(dynamic, 4)
             for (std::size_t r = 0; r < nr; ++r) {
                 const ring& g = m_geom[r];
-                std::copy(map + g.offset, map + g.offset + g.nphi, buf.begin());
-                m_ffts.get(g.nphi, backend::fft_direction::forward).execute(buf.data());
+                std::fill(buf, buf + g.nphi, value_type(0));
+                const double scale = weighted ? pixel_weight(r) : 1.0;
+                for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                    buf[k] += value_type(std::complex<double>(ph[static_cast<std::size_t>(m + L - 1) * nr + r]) * rot * scale);
+                });
+                m_ffts.get(g.nphi, backend::fft_direction::backward).execute(buf, scratch);
+                std::copy(buf, buf + g.nphi, map + g.offset);
+            }
+        }
+    }
+    /// map → ph (the transpose of ring_synthesis).
+    void ring_adjoint(const value_type* map, value_type* ph, bool weighted, workspace& w) const {
+        const std::size_t nr = m_geom.nrings();
+        const int L = m_L, nt = threads();
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            const auto [buf, scratch] = ring_buffers(w);
+#pragma omp for schedule(dynamic, 4)
+            for (std::size_t r = 0; r < nr; ++r) {
+                const ring& g = m_geom[r];
+                std::copy(map + g.offset, map + g.offset + g.nphi, buf);
+                m_ffts.get(g.nphi, backend::fft_direction::forward).execute(buf, scratch);
                 const double scale = weighted ? pixel_weight(r) : 1.0;
                 for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
                     ph[static_cast<std::size_t>(m + L - 1) * nr + r] =
@@ -234,8 +309,8 @@ private:
     int m_L = 0, m_spin = 0;
     ring_geometry m_geom;
     [[no_unique_address]] B m_backend{};
-    backend::fftw_dft_set<T> m_ffts;
-    detail::legendre_engine<T> m_engine;       // the Legendre step (and MW/MWSS resampler)
+    backend::any_size_dft_set<T> m_ffts;
+    engine_type m_engine;       // the Legendre step (and MW/MWSS resampler)
 };
 
 }  // namespace sphaera::sht

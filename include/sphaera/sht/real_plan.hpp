@@ -52,6 +52,20 @@ public:
     using alm_out = view<coeff_type, host_space>;
     using map_view = view<const T, host_space>;
     using map_out = view<T, host_space>;
+    using engine_type = detail::legendre_engine<T>;
+
+    /// Caller-owned scratch for allocation-free execution (DESIGN §4), made by
+    /// make_workspace(); one workspace per concurrent call.
+    class workspace {
+    public:
+        workspace() = default;
+
+    private:
+        friend class real_plan;
+        std::vector<coeff_type> ph;                      // (L, nrings)
+        std::vector<typename engine_type::scratch> eng;  // (threads)
+        std::vector<coeff_type> ring;                    // (threads, max_nphi/2 + 1)
+    };
 
     /// Precomputes start values, ring data and real FFT plans. Throws invalid_argument
     /// unless 1 ≤ L ≤ max_band_limit, and for an empty geometry.
@@ -63,7 +77,7 @@ public:
         if (m_geom.nrings() == 0)
             sphaera::detail::raise<invalid_argument>("sht::real_plan: the geometry has no rings; at least one is needed");
         for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
-        m_engine = detail::legendre_engine<T>(L, 0, m_geom);
+        m_engine = engine_type(L, 0, m_geom);
     }
     real_plan(const real_plan&) = delete;
     real_plan& operator=(const real_plan&) = delete;
@@ -84,52 +98,118 @@ public:
                (m_engine.uses_resampler() || m_geom.has_weights());
     }
 
+    /// A workspace sized for this plan and its backend's thread count.
+    [[nodiscard]] workspace make_workspace() const {
+        workspace w;
+        w.ph.resize(ph_size());
+        const int nt = std::max(1, threads());
+        for (int t = 0; t < nt; ++t) w.eng.push_back(m_engine.make_scratch());
+        w.ring.resize(static_cast<std::size_t>(nt) * half_size());
+        return w;
+    }
+
     /// alm: (L², m ≥ 0 read) → map: (npix) real.
     void synthesis(alm_view alm, map_out map) const {
-        check_sizes("synthesis", alm.size(), map.size());
-        std::vector<coeff_type> ph(ph_size());
-        m_engine.synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
-        ring_synthesis(ph.data(), map.data(), false);
+        auto w = make_workspace();
+        synthesis(alm, map, w);
     }
     /// The adjoint of synthesis: map: (npix) → alm: (L², Hermitian).
     void adjoint_synthesis(map_view map, alm_out alm) const {
-        check_sizes("adjoint_synthesis", alm.size(), map.size());
-        std::vector<coeff_type> ph(ph_size());
-        ring_adjoint(map.data(), ph.data(), false);
-        m_engine.adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
+        auto w = make_workspace();
+        adjoint_synthesis(map, alm, w);
     }
     /// Analysis: map: (npix) → alm: (L², Hermitian); exact on MW/MWSS/GL/DH/CC grids built
     /// for a band-limit ≥ L, the quadrature-weighted adjoint elsewhere (HEALPix). Throws
     /// invalid_argument on a grid with neither.
     void analysis(map_view map, alm_out alm) const {
-        check_sizes("analysis", alm.size(), map.size());
-        std::vector<coeff_type> ph(ph_size());
-        if (m_engine.uses_resampler()) {
-            ring_adjoint(map.data(), ph.data(), false);
-            m_engine.resampled_adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
-            return;
-        }
-        require_weights("analysis");
-        ring_adjoint(map.data(), ph.data(), true);
-        m_engine.adjoint(ph.data(), alm.data(), detail::field_kind::real, threads());
+        auto w = make_workspace();
+        analysis(map, alm, w);
     }
     /// The adjoint of analysis: alm: (L², m ≥ 0 read) → map: (npix).
     void adjoint_analysis(alm_view alm, map_out map) const {
-        check_sizes("adjoint_analysis", alm.size(), map.size());
-        std::vector<coeff_type> ph(ph_size());
+        auto w = make_workspace();
+        adjoint_analysis(alm, map, w);
+    }
+
+    /// synthesis without allocating (scratch in w).
+    void synthesis(alm_view alm, map_out map, workspace& w) const {
+        check_sizes("synthesis", alm.size(), map.size());
+        check_workspace(w);
+        m_engine.synthesis(alm.data(), w.ph.data(), detail::field_kind::real, threads(), w.eng.data());
+        ring_synthesis(w.ph.data(), map.data(), false, w);
+    }
+    /// adjoint_synthesis without allocating.
+    void adjoint_synthesis(map_view map, alm_out alm, workspace& w) const {
+        check_sizes("adjoint_synthesis", alm.size(), map.size());
+        check_workspace(w);
+        ring_adjoint(map.data(), w.ph.data(), false, w);
+        m_engine.adjoint(w.ph.data(), alm.data(), detail::field_kind::real, threads(), w.eng.data());
+    }
+    /// analysis without allocating.
+    void analysis(map_view map, alm_out alm, workspace& w) const {
+        check_sizes("analysis", alm.size(), map.size());
+        check_workspace(w);
         if (m_engine.uses_resampler()) {
-            m_engine.resampled_synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
-            ring_synthesis(ph.data(), map.data(), false);
+            ring_adjoint(map.data(), w.ph.data(), false, w);
+            m_engine.resampled_adjoint(w.ph.data(), alm.data(), detail::field_kind::real, threads(), w.eng.data());
+            return;
+        }
+        require_weights("analysis");
+        ring_adjoint(map.data(), w.ph.data(), true, w);
+        m_engine.adjoint(w.ph.data(), alm.data(), detail::field_kind::real, threads(), w.eng.data());
+    }
+    /// adjoint_analysis without allocating.
+    void adjoint_analysis(alm_view alm, map_out map, workspace& w) const {
+        check_sizes("adjoint_analysis", alm.size(), map.size());
+        check_workspace(w);
+        if (m_engine.uses_resampler()) {
+            m_engine.resampled_synthesis(alm.data(), w.ph.data(), detail::field_kind::real, threads(), w.eng.data());
+            ring_synthesis(w.ph.data(), map.data(), false, w);
             return;
         }
         require_weights("adjoint_analysis");
-        m_engine.synthesis(alm.data(), ph.data(), detail::field_kind::real, threads());
-        ring_synthesis(ph.data(), map.data(), true);
+        m_engine.synthesis(alm.data(), w.ph.data(), detail::field_kind::real, threads(), w.eng.data());
+        ring_synthesis(w.ph.data(), map.data(), true, w);
+    }
+
+    /// Batched synthesis: alm: (nbatch, L²) → map: (nbatch, npix), one workspace for all.
+    void synthesis_batch(alm_view alm, map_out map, workspace& w) const {
+        const std::size_t nb = batch_count("synthesis_batch", alm.size(), map.size());
+        for (std::size_t b = 0; b < nb; ++b)
+            synthesis(alm_view(alm.data() + b * alm_size(), alm_size()), map_out(map.data() + b * map_size(), map_size()), w);
+    }
+    /// Batched analysis: map: (nbatch, npix) → alm: (nbatch, L²), one workspace for all.
+    void analysis_batch(map_view map, alm_out alm, workspace& w) const {
+        const std::size_t nb = batch_count("analysis_batch", alm.size(), map.size());
+        for (std::size_t b = 0; b < nb; ++b)
+            analysis(map_view(map.data() + b * map_size(), map_size()), alm_out(alm.data() + b * alm_size(), alm_size()), w);
     }
 
 private:
     [[nodiscard]] std::size_t ph_size() const { return static_cast<std::size_t>(m_L) * m_geom.nrings(); }
     [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
+    [[nodiscard]] std::size_t half_size() const { return m_geom.max_nphi() / 2 + 1; }
+    void check_workspace(const workspace& w) const {
+        if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
+            w.ring.size() < static_cast<std::size_t>(std::max(1, threads())) * half_size())
+            sphaera::detail::raise<invalid_argument>("sht::real_plan: the workspace was not made by this plan's make_workspace()");
+    }
+    std::size_t batch_count(const char* what, std::size_t nalm, std::size_t nmap) const {
+        const std::size_t nb = nalm / alm_size();
+        if (nalm % alm_size() != 0 || nmap != nb * map_size())
+            sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": alm has size ", nalm, " and map ", nmap,
+                                                   "; they must be nbatch*L^2 = nbatch*", alm_size(), " and nbatch*",
+                                                   map_size());
+        return nb;
+    }
+    /// This thread's half-spectrum buffer in w.
+    coeff_type* ring_buffer(workspace& w) const {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        return w.ring.data() + static_cast<std::size_t>(t) * half_size();
+    }
     void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
         if (nalm != alm_size())
             sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": alm has size ", nalm,
@@ -165,17 +245,17 @@ private:
     }
     /// ph: (L, nrings) → map: per ring, the Hermitian half-spectrum c_k (k ≤ nphi/2) of
     /// Σ_{|m|<L} F_m e^{imφ0} e^{imφ} with F_−m = conj(F_m) (orders folded modulo nphi), then c2r.
-    void ring_synthesis(const coeff_type* ph, T* map, bool weighted) const {
+    void ring_synthesis(const coeff_type* ph, T* map, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings();
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            std::vector<coeff_type> buf(m_geom.max_nphi() / 2 + 1);
+            coeff_type* const buf = ring_buffer(w);
 #pragma omp for schedule(dynamic, 4)
             for (std::size_t r = 0; r < nr; ++r) {
                 const ring& g = m_geom[r];
                 const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                std::fill(buf.begin(), buf.begin() + half + 1, coeff_type(0));
+                std::fill(buf, buf + half + 1, coeff_type(0));
                 const double scale = weighted ? pixel_weight(r) : 1.0;
                 for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                     const std::complex<double> v = std::complex<double>(ph[static_cast<std::size_t>(m) * nr + r]) * rot * scale;
@@ -185,22 +265,22 @@ private:
                         if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
                     }
                 });
-                m_ffts.get(g.nphi).backward(buf.data(), map + g.offset);
+                m_ffts.get(g.nphi).backward(buf, map + g.offset);
             }
         }
     }
     /// map → ph: (L, nrings) (the transpose of ring_synthesis on real maps).
-    void ring_adjoint(const T* map, coeff_type* ph, bool weighted) const {
+    void ring_adjoint(const T* map, coeff_type* ph, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings();
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            std::vector<coeff_type> buf(m_geom.max_nphi() / 2 + 1);
+            coeff_type* const buf = ring_buffer(w);
 #pragma omp for schedule(dynamic, 4)
             for (std::size_t r = 0; r < nr; ++r) {
                 const ring& g = m_geom[r];
                 const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                m_ffts.get(g.nphi).forward(map + g.offset, buf.data());
+                m_ffts.get(g.nphi).forward(map + g.offset, buf);
                 const double scale = weighted ? pixel_weight(r) : 1.0;
                 for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                     const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
@@ -215,7 +295,7 @@ private:
     ring_geometry m_geom;
     [[no_unique_address]] B m_backend{};
     detail::fftw_real_set<T> m_ffts;
-    detail::legendre_engine<T> m_engine;
+    engine_type m_engine;
 };
 
 }  // namespace sphaera::sht
