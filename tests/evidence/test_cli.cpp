@@ -6,16 +6,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
+#include "support/cli.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,29 +29,11 @@ using sphaera::test::evidence::gaussian_model;
 
 namespace {
 
-struct outcome {
-    int code = -1;
-    std::string out, err;
-};
+using outcome = sphaera::test::cli_outcome;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
-/// Runs the program with \p args (already quoted where needed); captures both streams.
+/// Runs the program under test with \p args (already quoted where needed).
 outcome run(const fs::path& dir, const std::string& args) {
-    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = std::string("'") + SPHAERA_EVIDENCE_CLI + "' " + args + " >'" +
-                            out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
-    outcome r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return sphaera::test::run_cli(SPHAERA_EVIDENCE_CLI, dir, args);
 }
 
 /// The number after "key": in a flat JSON text (NaN when absent or null).
@@ -68,11 +48,9 @@ double json_number(const std::string& json, const std::string& key) {
 
 /// A scratch folder with Gaussian chains (d = 2, exact posterior draws) and broken files.
 struct fixture {
-    fs::path dir = fs::temp_directory_path() / "sphaera_evidence_cli_test";
+    fs::path dir = sphaera::test::unique_scratch("evidence_cli_test");
     double ln_z = 0;
     fixture() {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
         const gaussian_model g(2, 77);
         ln_z = g.ln_z;
         const auto c = g.sample(12, 500, 5);

@@ -6,14 +6,11 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
+#include "support/cli.hpp"
 
 #include <algorithm>
 #include <complex>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,34 +28,21 @@ using cd = std::complex<double>;
 
 namespace {
 
-struct outcome {
-    int code = -1;
-    std::string out, err;
-};
+using outcome = sphaera::test::cli_outcome;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
+/// Runs the program under test with \p args (already quoted where needed).
 outcome run(const fs::path& dir, const std::string& args) {
-    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = std::string("'") + SPHAERA_SHT_CLI + "' " + args + " >'" +
-                            out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
-    outcome r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return sphaera::test::run_cli(SPHAERA_SHT_CLI, dir, args);
 }
 
-fs::path scratch(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / ("sphaera_sht_cli_" + name);
-    fs::create_directories(d);
-    return d;
+fs::path scratch(const std::string& name) { return test::unique_scratch("sht_cli_" + name); }
+
+/// "options 'in' 'out'". Built by append: g++ 12 -O3 warns falsely (-Wrestrict) on
+/// "literal" + std::string&&.
+std::string with_files(const std::string& options, const fs::path& in, const fs::path& out) {
+    std::string s = options;
+    s.append(" '").append(in.string()).append("' '").append(out.string()).append("'");
+    return s;
 }
 
 /// Random coefficients of a real field (Hermitian: a_ℓ,−m = (−1)^m conj(a_ℓm)).
@@ -87,8 +71,7 @@ TEST_CASE("sphaera_sht synthesis and analysis give the plans' numbers", "[sht][c
     const int L = 12, spin = 2;
     const auto a = test::normal<cd>(std::size_t(L) * L, 5);
     io::write_npy(dir / "alm.npy", a, {a.size()});
-    const auto r = run(dir, "synthesis --sampling mw --L 12 --spin 2 '" + (dir / "alm.npy").string() +
-                                "' '" + (dir / "map.npy").string() + "'");
+    const auto r = run(dir, with_files("synthesis --sampling mw --L 12 --spin 2", dir / "alm.npy", dir / "map.npy"));
     REQUIRE(r.code == 0);
     const auto map = io::read_npy<cd>(dir / "map.npy");
     CHECK(map.shape == std::vector<std::size_t>{std::size_t(L), std::size_t(2 * L - 1)});
@@ -99,8 +82,7 @@ TEST_CASE("sphaera_sht synthesis and analysis give the plans' numbers", "[sht][c
     CHECK(max_abs_diff(map.values, expected) <= 1e-13);
 
     // Analysis back: exact on MW (entries with ℓ < |s| are zero by convention).
-    REQUIRE(run(dir, "analysis --sampling mw --L 12 --spin 2 '" + (dir / "map.npy").string() + "' '" +
-                         (dir / "back.npy").string() + "'").code == 0);
+    REQUIRE(run(dir, with_files("analysis --sampling mw --L 12 --spin 2", dir / "map.npy", dir / "back.npy")).code == 0);
     auto back = io::read_npy<cd>(dir / "back.npy").values;
     auto a_valid = a;
     for (int l = 0; l < spin; ++l)
@@ -108,8 +90,7 @@ TEST_CASE("sphaera_sht synthesis and analysis give the plans' numbers", "[sht][c
     CHECK(max_abs_diff(back, a_valid) <= 1e-12);
 
     // adjoint_synthesis is the plan's adjoint.
-    REQUIRE(run(dir, "adjoint_synthesis --sampling mw --L 12 --spin 2 '" + (dir / "map.npy").string() +
-                         "' '" + (dir / "adj.npy").string() + "'").code == 0);
+    REQUIRE(run(dir, with_files("adjoint_synthesis --sampling mw --L 12 --spin 2", dir / "map.npy", dir / "adj.npy")).code == 0);
     std::vector<cd> adj(p.alm_size());
     p.adjoint_synthesis(view<const cd>(map.values.data(), map.values.size()), view<cd>(adj.data(), adj.size()));
     CHECK(max_abs_diff(io::read_npy<cd>(dir / "adj.npy").values, adj) <= 1e-12);
@@ -121,18 +102,15 @@ TEST_CASE("sphaera_sht --reality, healpix and --repeat", "[sht][cli]") {
     const int L = 10;
     const auto a = hermitian_alm(L, 9);
     io::write_npy(dir / "alm.npy", a, {a.size()});
-    REQUIRE(run(dir, "synthesis --sampling gl --L 10 --reality --repeat 3 '" + (dir / "alm.npy").string() +
-                         "' '" + (dir / "map.npy").string() + "'").code == 0);
+    REQUIRE(run(dir, with_files("synthesis --sampling gl --L 10 --reality --repeat 3", dir / "alm.npy", dir / "map.npy")).code == 0);
     const auto map = io::read_npy<double>(dir / "map.npy");
     CHECK(map.shape == std::vector<std::size_t>{std::size_t(L), std::size_t(2 * L - 1)});
-    const auto r = run(dir, "analysis --sampling gl --L 10 --reality --repeat 3 '" + (dir / "map.npy").string() +
-                                "' '" + (dir / "back.npy").string() + "'");
+    const auto r = run(dir, with_files("analysis --sampling gl --L 10 --reality --repeat 3", dir / "map.npy", dir / "back.npy"));
     REQUIRE(r.code == 0);
     CHECK(r.out.find("median_s=") != std::string::npos);
     CHECK(max_abs_diff(io::read_npy<cd>(dir / "back.npy").values, a) <= 1e-12);
 
-    REQUIRE(run(dir, "synthesis --sampling healpix --nside 4 --L 10 '" + (dir / "alm.npy").string() +
-                         "' '" + (dir / "hp.npy").string() + "'").code == 0);
+    REQUIRE(run(dir, with_files("synthesis --sampling healpix --nside 4 --L 10", dir / "alm.npy", dir / "hp.npy")).code == 0);
     CHECK(io::read_npy<cd>(dir / "hp.npy").shape == std::vector<std::size_t>{12 * 4 * 4});
     fs::remove_all(dir);
 }
@@ -141,7 +119,7 @@ TEST_CASE("sphaera_sht rejects bad arguments and files with exit code 2", "[sht]
     const auto dir = scratch("errors");
     const auto a = test::normal<cd>(64, 3);
     io::write_npy(dir / "alm.npy", a, {a.size()});
-    const std::string in = "'" + (dir / "alm.npy").string() + "' '" + (dir / "out.npy").string() + "'";
+    const std::string in = with_files("", dir / "alm.npy", dir / "out.npy");
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"synthesis --sampling mw " + in, "--L"},
         {"synthesis --sampling xx --L 8 " + in, "--sampling"},
@@ -151,7 +129,7 @@ TEST_CASE("sphaera_sht rejects bad arguments and files with exit code 2", "[sht]
         {"synthesis --sampling healpix --L 8 " + in, "--nside"},
         {"synthesis --sampling mw --L 8 --repeat -1 " + in, "--repeat"},
         {"rotate --sampling mw --L 8 " + in, "synthesis"},
-        {"synthesis --sampling mw --L 8 '" + (dir / "missing.npy").string() + "' '" + (dir / "o.npy").string() + "'",
+        {with_files("synthesis --sampling mw --L 8", dir / "missing.npy", dir / "o.npy"),
          "missing.npy"},
     };
     for (const auto& [args, needle] : cases) {
