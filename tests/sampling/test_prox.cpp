@@ -156,6 +156,42 @@ TEST_CASE("TV prox: Chambolle's dual projection reaches a small duality gap", "[
     CHECK_THROWS_AS(total_variation(s, 1.0, tv_options{10, 1e-6, 0.3}), invalid_argument);
 }
 
+TEST_CASE("ridge TV prox: closed form through the TV prox", "[sampling][prox][tv]") {
+    const image_shape s{12, 16};
+    tv_options o;
+    o.max_iterations = 20000;
+    o.tolerance = 1e-10;
+    o.step = 0.25;
+    const double rho = 0.7;
+    ridge_total_variation g(s, 1.0, rho, o);
+    auto x = randn(s.size(), 18);
+    for (std::size_t i = 0; i < s.ny; ++i)
+        for (std::size_t j = 0; j < s.nx; ++j) x[i * s.nx + j] = 0.3 * x[i * s.nx + j] + (j > 7 ? 2.0 : 0.0);
+    for (double gamma : {0.05, 0.3, 1.0}) {
+        std::vector<double> p(s.size());
+        g.prox(as_view(x), as_view(p), gamma);
+        // prox_{γg}(x) minimises g(u) + |u − x|²/(2γ): no perturbation may lower it.
+        auto objective = [&](const std::vector<double>& u) {
+            double d = 0;
+            for (std::size_t i = 0; i < u.size(); ++i) d += (u[i] - x[i]) * (u[i] - x[i]);
+            return g.value(as_view(u)) + d / (2 * gamma);
+        };
+        const double best = objective(p);
+        double worst_gain = 0;
+        for (std::uint64_t k = 0; k < 40; ++k) {
+            auto e = randn(s.size(), 100 + k);
+            for (double eps : {1e-2, 1e-3}) {
+                std::vector<double> u(p);
+                for (std::size_t i = 0; i < u.size(); ++i) u[i] += eps * e[i];
+                worst_gain = std::max(worst_gain, best - objective(u));
+            }
+        }
+        INFO("gamma " << gamma << ": largest decrease by a perturbation " << worst_gain);
+        CHECK(worst_gain < 1e-7);
+    }
+    CHECK_THROWS_AS(ridge_total_variation(s, 1.0, 0.0), invalid_argument);
+}
+
 TEST_CASE("l2-ball projection: KKT conditions, tight and iterative", "[sampling][prox][l2ball]") {
     const image_shape s{8, 8};
     const std::size_t n = s.size();

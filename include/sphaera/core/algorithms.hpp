@@ -114,14 +114,14 @@ void assign(const B& b, view<T, Space> dst, const X& x) {
                   "convert explicitly with cast<T>(e) (or real()/abs() for complex to real)");
     detail::check_space<B, expr_space_t<decltype(e)>>();
     // A scalar (a host value or a scalar_expr node) has no size of its own: it is broadcast
-    // to the destination's.
-    if (e.size() == detail::scalar_size) {
+    // to the destination's. Decided by type, so no array is ever read under a scalar's size.
+    if constexpr (is_scalar_expr_v<decltype(e)>) {
         if (dst.size() != 0)
             detail::dispatch_assign(b, dst.data(), broadcast_expr<decltype(e)>(e, dst.size()));
-        return;
+    } else {
+        detail::require_same_size("sphaera::assign", e.size(), dst.size());
+        if (dst.size() != 0) detail::dispatch_assign(b, dst.data(), e);
     }
-    detail::require_same_size("sphaera::assign", e.size(), dst.size());
-    if (dst.size() != 0) detail::dispatch_assign(b, dst.data(), e);
 }
 
 /// Σᵢ x[i] (0 for an empty array).

@@ -82,6 +82,12 @@ private:
     T m_value;
 };
 
+/// True for scalar_expr, the one node without a size of its own.
+template <class E>
+inline constexpr bool is_scalar_expr_v = false;
+template <class T>
+inline constexpr bool is_scalar_expr_v<scalar_expr<T>> = true;
+
 /// A scalar given a size: what `assign(b, dst, 0.0)` fills dst with.
 template <class E>
 class broadcast_expr : public expr<broadcast_expr<E>> {

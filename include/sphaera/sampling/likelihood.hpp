@@ -35,6 +35,10 @@ public:
         const double n2 = operator_norm_squared(m_op);
         const bool exact = requires { m_op.norm_squared(); };
         m_lipschitz = n2 * (exact ? 1.0 : 1.0 + 1e-6) / (sigma * sigma);
+        if constexpr (has_normal) {
+            m_aty.resize(size());
+            m_op.adjoint(as_view(m_y), as_view(m_aty));
+        }
     }
     [[nodiscard]] std::size_t size() const { return m_op.in_size(); }
     [[nodiscard]] std::size_t data_size() const { return m_y.size(); }
@@ -47,21 +51,29 @@ public:
     /// ‖y − Φx‖².
     [[nodiscard]] double residual_norm2(cview x /*(n)*/) const {
         detail::require_size("gaussian_likelihood: x", x.size(), size());
-        std::vector<double> r(m_y.size());
-        m_op.apply(x, as_view(r));
-        const double d = norm(backend::serial{}, as_view(r) - as_view(m_y));
+        const mview r = residual_scratch();
+        m_op.apply(x, r);
+        const double d = norm(backend::serial{}, r - as_view(m_y));
         return d * d;
     }
     /// f(x) = ‖y − Φx‖²/(2σ²).
     [[nodiscard]] double value(cview x) const { return residual_norm2(x) / (2 * m_sigma * m_sigma); }
-    /// ∇f(x) = Φᵀ(Φx − y)/σ².
+    /// ∇f(x) = Φᵀ(Φx − y)/σ²; as (ΦᵀΦx − Φᵀy)/σ² with Φᵀy precomputed when Φ has
+    /// apply_normal (one transform pair instead of two). Allocation-free after a thread's
+    /// first call. g must not alias x.
     void gradient(cview x /*(n)*/, mview g /*(n)*/) const {
         detail::require_size("gaussian_likelihood::gradient: x", x.size(), size());
         detail::require_size("gaussian_likelihood::gradient: g", g.size(), size());
-        std::vector<double> r(m_y.size());
-        m_op.apply(x, as_view(r));
-        assign(backend::serial{}, as_view(r), (as_view(r) - as_view(m_y)) * (1 / (m_sigma * m_sigma)));
-        m_op.adjoint(as_view(r), g);
+        const double s2 = 1 / (m_sigma * m_sigma);
+        if constexpr (has_normal) {
+            m_op.apply_normal(x, g);
+            assign(backend::serial{}, g, (g - as_view(m_aty)) * s2);
+        } else {
+            const mview r = residual_scratch();
+            m_op.apply(x, r);
+            assign(backend::serial{}, r, (r - as_view(m_y)) * s2);
+            m_op.adjoint(r, g);
+        }
     }
     /// ln N(y; Φx, σ²I) = −f(x) − (m/2) ln(2πσ²).
     [[nodiscard]] double log_likelihood(cview x) const {
@@ -89,8 +101,19 @@ public:
     }
 
 private:
+    static constexpr bool has_normal =
+        requires(const std::remove_cvref_t<Op>& op, cview x, mview z) { op.apply_normal(x, z); };
+
+    /// Per-thread data-space scratch (m): const calls from concurrent chains never share it.
+    mview residual_scratch() const {
+        thread_local std::vector<double> r;
+        if (r.size() < m_y.size()) r.resize(m_y.size());
+        return {r.data(), m_y.size()};
+    }
+
     Op m_op;
     std::vector<double> m_y;
+    std::vector<double> m_aty;  ///< Φᵀy when Φ has apply_normal
     double m_sigma;
     l2_ball_options m_opts;
     double m_lipschitz = 0;

@@ -81,17 +81,17 @@ public:
     [[nodiscard]] const Basis& basis() const { return m_basis; }
     [[nodiscard]] double value(cview x) const {
         detail::require_size("analysis_l1::value", x.size(), size());
-        std::vector<double> c(size());
-        m_basis.adjoint(x, as_view(c));
-        return m_alpha * sum(backend::serial{}, abs(as_view(c)));
+        const mview c = coefficients();
+        m_basis.adjoint(x, c);
+        return m_alpha * sum(backend::serial{}, abs(c));
     }
     void prox(cview x, mview out, double gamma) const {
         detail::require_size("analysis_l1::prox: x", x.size(), size());
         detail::require_size("analysis_l1::prox: out", out.size(), size());
-        std::vector<double> c(size());
-        m_basis.adjoint(x, as_view(c));
-        assign(backend::serial{}, as_view(c), soft_threshold(as_view(c), gamma * m_alpha));
-        m_basis.apply(as_view(c), out);
+        const mview c = coefficients();
+        m_basis.adjoint(x, c);
+        assign(backend::serial{}, c, soft_threshold(c, gamma * m_alpha));
+        m_basis.apply(c, out);
     }
     /// ln ∫ e^{−g} = n ln(2/α).
     [[nodiscard]] double log_normaliser() const {
@@ -111,6 +111,14 @@ public:
     }
 
 private:
+    /// Per-thread coefficient scratch (n): value and prox stay allocation-free after a
+    /// thread's first call and are safe to call from concurrent chains.
+    mview coefficients() const {
+        thread_local std::vector<double> c;
+        if (c.size() < size()) c.resize(size());
+        return {c.data(), size()};
+    }
+
     Basis m_basis;
     double m_alpha;
 };

@@ -59,30 +59,28 @@ public:
     [[nodiscard]] double frame_bound() const { return 1.0; }
     [[nodiscard]] double norm_squared() const { return 1.0; }
 
-    /// c = Ψᵀx (forward DWT). In place (c aliasing x) is allowed.
+    /// c = Ψᵀx (forward DWT). In place (c aliasing x) is allowed. Allocation-free after a
+    /// thread's first call (per-thread scratch).
     void analysis(cview x /*(ny, nx)*/, mview c /*(ny, nx)*/) const {
         check(x.size(), c.size(), "wavelet_basis::analysis");
         if (c.data() != x.data()) std::copy(x.begin(), x.end(), c.begin());
-        std::vector<double> line(2 * std::max(m_shape.ny, m_shape.nx));
+        double* s = scratch();
         std::size_t h = m_shape.ny, w = m_shape.nx;
         for (int l = 0; l < m_levels; ++l, h /= 2, w /= 2) {
-            for (std::size_t i = 0; i < h; ++i)
-                lines(c.data() + i * m_shape.nx, 1, w, line, true);
-            for (std::size_t j = 0; j < w; ++j)
-                lines(c.data() + j, m_shape.nx, h, line, true);
+            for (std::size_t i = 0; i < h; ++i) row_forward(c.data() + i * m_shape.nx, w, s);
+            columns_forward(c.data(), h, w, s);
         }
     }
-    /// x = Ψc (inverse DWT). In place (x aliasing c) is allowed.
+    /// x = Ψc (inverse DWT). In place (x aliasing c) is allowed. Allocation-free after a
+    /// thread's first call (per-thread scratch).
     void synthesis(cview c /*(ny, nx)*/, mview x /*(ny, nx)*/) const {
         check(c.size(), x.size(), "wavelet_basis::synthesis");
         if (c.data() != x.data()) std::copy(c.begin(), c.end(), x.begin());
-        std::vector<double> line(2 * std::max(m_shape.ny, m_shape.nx));
+        double* s = scratch();
         for (int l = m_levels - 1; l >= 0; --l) {
             const std::size_t h = m_shape.ny >> l, w = m_shape.nx >> l;
-            for (std::size_t j = 0; j < w; ++j)
-                lines(x.data() + j, m_shape.nx, h, line, false);
-            for (std::size_t i = 0; i < h; ++i)
-                lines(x.data() + i * m_shape.nx, 1, w, line, false);
+            columns_inverse(x.data(), h, w, s);
+            for (std::size_t i = 0; i < h; ++i) row_inverse(x.data() + i * m_shape.nx, w, s);
         }
     }
     /// Ψ (linear_operator interface: coefficients → image).
@@ -96,38 +94,119 @@ private:
         detail::require_size(what, out, m_shape.size());
     }
 
-    /// One level on the strided line p[0], p[stride], … of even length n, through the
-    /// scratch line (2n): forward writes (a, d) halves, inverse reads them back.
-    void lines(double* p, std::size_t stride, std::size_t n, std::vector<double>& scratch,
-               bool forward) const {
-        double* in = scratch.data();
-        double* out = scratch.data() + n;
-        for (std::size_t k = 0; k < n; ++k) in[k] = p[k * stride];
-        const std::size_t len = m_h.size(), half = n / 2;
-        if (forward) {
+    /// Per-thread scratch: one (ny, nx) block for the column passes plus the polyphase
+    /// lines of the row passes. Sized once per thread and shape (const, re-entrant calls).
+    double* scratch() const {
+        thread_local std::vector<double> s;
+        const std::size_t need = m_shape.size() + 6 * (std::max(m_shape.ny, m_shape.nx) + m_h.size());
+        if (s.size() < need) s.resize(need);
+        return s.data();
+    }
+
+    // The periodised filters are evaluated in polyphase form: with e_i = x_{2i mod n},
+    // o_i = x_{(2i+1) mod n} (J = len/2 taps each),
+    //     a_k = Σ_j h_{2j} e_{k+j} + h_{2j+1} o_{k+j},
+    // and synthesis x_{2q} = Σ_j h_{2j} a_{(q−j) mod n/2} + g_{2j} d_{(q−j) mod n/2} (odd
+    // samples with the odd taps). Every inner loop then runs over contiguous memory with
+    // unit stride, so the compiler vectorises it: along the row for row passes, across
+    // the w contiguous columns for column passes (whole rows are combined at once instead
+    // of gathering one strided column at a time).
+
+    /// One analysis level on the contiguous row p[0, n): a → p[0, n/2), d → p[n/2, n).
+    void row_forward(double* p, std::size_t n, double* s) const {
+        const std::size_t half = n / 2, taps = m_h.size() / 2, ne = half + taps;
+        double* __restrict__ e = s;
+        double* __restrict__ o = s + ne;
+        double* __restrict__ a = s + 2 * ne;
+        double* __restrict__ d = a + half;
+        for (std::size_t i = 0; i < ne; ++i) {
+            e[i] = p[(2 * i) % n];
+            o[i] = p[(2 * i + 1) % n];
+        }
+        std::fill(a, a + n, 0.0);
+        for (std::size_t j = 0; j < taps; ++j) {
+            const double he = m_h[2 * j], ho = m_h[2 * j + 1], ge = m_g[2 * j], go = m_g[2 * j + 1];
+            const double* ej = e + j;
+            const double* oj = o + j;
             for (std::size_t k = 0; k < half; ++k) {
-                double a = 0, d = 0;
-                std::size_t idx = (2 * k) % n;
-                for (std::size_t m = 0; m < len; ++m) {
-                    a += m_h[m] * in[idx];
-                    d += m_g[m] * in[idx];
-                    if (++idx == n) idx = 0;
-                }
-                out[k] = a;
-                out[half + k] = d;
+                a[k] += he * ej[k] + ho * oj[k];
+                d[k] += ge * ej[k] + go * oj[k];
             }
-        } else {
-            std::fill(out, out + n, 0.0);
-            for (std::size_t k = 0; k < half; ++k) {
-                const double a = in[k], d = in[half + k];
-                std::size_t idx = (2 * k) % n;
-                for (std::size_t m = 0; m < len; ++m) {
-                    out[idx] += m_h[m] * a + m_g[m] * d;
-                    if (++idx == n) idx = 0;
+        }
+        std::copy(a, a + n, p);
+    }
+
+    /// One synthesis level on the contiguous row p[0, n) holding (a, d) halves.
+    void row_inverse(double* p, std::size_t n, double* s) const {
+        const std::size_t half = n / 2, taps = m_h.size() / 2, ne = half + taps;
+        // ae_i = a_{(i − (J−1)) mod n/2}, so a_{(q−j) mod n/2} = ae_{q−j+J−1} ≥ 0.
+        double* __restrict__ ae = s;
+        double* __restrict__ de = s + ne;
+        double* __restrict__ xe = s + 2 * ne;
+        double* __restrict__ xo = xe + half;
+        const std::size_t shift = half * taps - (taps - 1);
+        for (std::size_t i = 0; i + 1 < ne; ++i) {
+            const std::size_t k = (i + shift) % half;
+            ae[i] = p[k];
+            de[i] = p[half + k];
+        }
+        std::fill(xe, xe + n, 0.0);
+        for (std::size_t j = 0; j < taps; ++j) {
+            const double he = m_h[2 * j], ho = m_h[2 * j + 1], ge = m_g[2 * j], go = m_g[2 * j + 1];
+            const double* aj = ae + (taps - 1 - j);
+            const double* dj = de + (taps - 1 - j);
+            for (std::size_t q = 0; q < half; ++q) {
+                xe[q] += he * aj[q] + ge * dj[q];
+                xo[q] += ho * aj[q] + go * dj[q];
+            }
+        }
+        for (std::size_t q = 0; q < half; ++q) {
+            p[2 * q] = xe[q];
+            p[2 * q + 1] = xo[q];
+        }
+    }
+
+    /// One analysis level down the w columns of the (h, w) block at c (row stride nx):
+    /// output row k combines input rows (2k + m) mod h, whole rows at a time.
+    void columns_forward(double* c, std::size_t h, std::size_t w, double* s) const {
+        const std::size_t half = h / 2, len = m_h.size(), nx = m_shape.nx;
+        for (std::size_t k = 0; k < half; ++k) {
+            double* __restrict__ ta = s + k * w;
+            double* __restrict__ td = s + (half + k) * w;
+            std::fill(ta, ta + w, 0.0);
+            std::fill(td, td + w, 0.0);
+            for (std::size_t m = 0; m < len; ++m) {
+                const double* __restrict__ src = c + ((2 * k + m) % h) * nx;
+                const double hm = m_h[m], gm = m_g[m];
+                for (std::size_t col = 0; col < w; ++col) {
+                    ta[col] += hm * src[col];
+                    td[col] += gm * src[col];
                 }
             }
         }
-        for (std::size_t k = 0; k < n; ++k) p[k * stride] = out[k];
+        for (std::size_t i = 0; i < h; ++i) std::copy(s + i * w, s + (i + 1) * w, c + i * nx);
+    }
+
+    /// One synthesis level down the w columns of the (h, w) block at c (row stride nx).
+    void columns_inverse(double* c, std::size_t h, std::size_t w, double* s) const {
+        const std::size_t half = h / 2, taps = m_h.size() / 2, nx = m_shape.nx;
+        for (std::size_t q = 0; q < half; ++q) {
+            double* __restrict__ te = s + (2 * q) * w;
+            double* __restrict__ to = s + (2 * q + 1) * w;
+            std::fill(te, te + w, 0.0);
+            std::fill(to, to + w, 0.0);
+            for (std::size_t j = 0; j < taps; ++j) {
+                const std::size_t k = (q + half * taps - j) % half;
+                const double* __restrict__ ar = c + k * nx;
+                const double* __restrict__ dr = c + (half + k) * nx;
+                const double he = m_h[2 * j], ho = m_h[2 * j + 1], ge = m_g[2 * j], go = m_g[2 * j + 1];
+                for (std::size_t col = 0; col < w; ++col) {
+                    te[col] += he * ar[col] + ge * dr[col];
+                    to[col] += ho * ar[col] + go * dr[col];
+                }
+            }
+        }
+        for (std::size_t i = 0; i < h; ++i) std::copy(s + i * w, s + (i + 1) * w, c + i * nx);
     }
 
     image_shape m_shape;
