@@ -7,9 +7,15 @@
 // serial and OpenMP backends, reductions, .npy output and a colour-mapped PNG.
 // Chapter 2 (sht): a CMB-like Gaussian sky, exact MW synthesis and analysis, HEALPix
 // synthesis, Mollweide and orthographic pictures.
+// Chapter 3 (wavelets, wavelet_chapter.hpp): directional wavelet coefficients of a sky with
+// point sources, scale by scale, and denoising by thresholding.
+// Chapter 4 (evidence, evidence_chapter.hpp): line against quadratic by their evidences.
 
 #include <sphaera/sphaera.hpp>
 #include <sphaera/sht/sht.hpp>
+
+#include "evidence_chapter.hpp"
+#include "wavelet_chapter.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -168,6 +174,9 @@ int main(int argc, char** argv) {
         const auto t0 = clock_type::now();
         chapter_core(out);
         chapter_sht(out);
+        chapter_wavelets(out);
+        std::printf("== Chapter 4: Bayesian evidence — the learned harmonic mean ==\n");
+        evidence_chapter::run(out);
         std::printf("tour finished in %.2f s\n", seconds_since(t0));
         return 0;
     } catch (const std::exception& e) {

@@ -58,21 +58,21 @@ public:
                   int exact_band_limit = 0)
         : m_rings(std::move(rings)), m_kind(kind), m_exact_l(exact_band_limit) {
         if (m_rings.empty())
-            detail::raise<invalid_argument>("ring_geometry: the ring list is empty; at least one ring is needed");
+            sphaera::detail::raise<invalid_argument>("ring_geometry: the ring list is empty; at least one ring is needed");
         std::size_t off = 0;
         for (std::size_t r = 0; r < m_rings.size(); ++r) {
             auto& g = m_rings[r];
             if (!(g.theta >= 0 && g.theta <= std::numbers::pi))
-                detail::raise<invalid_argument>("ring_geometry: ring ", r, " has theta = ", g.theta,
+                sphaera::detail::raise<invalid_argument>("ring_geometry: ring ", r, " has theta = ", g.theta,
                                                 "; valid range is [0, pi]");
             if (g.nphi == 0)
-                detail::raise<invalid_argument>("ring_geometry: ring ", r,
+                sphaera::detail::raise<invalid_argument>("ring_geometry: ring ", r,
                                                 " has nphi = 0; valid range is [1, inf)");
             if (!std::isfinite(g.phi0))
-                detail::raise<invalid_argument>("ring_geometry: ring ", r, " has phi0 = ", g.phi0,
+                sphaera::detail::raise<invalid_argument>("ring_geometry: ring ", r, " has phi0 = ", g.phi0,
                                                 "; it must be finite");
             if (!(g.weight >= 0 && std::isfinite(g.weight)))
-                detail::raise<invalid_argument>("ring_geometry: ring ", r, " has weight = ",
+                sphaera::detail::raise<invalid_argument>("ring_geometry: ring ", r, " has weight = ",
                                                 g.weight, "; valid range is [0, inf)");
             g.offset = off;
             off += g.nphi;
@@ -121,10 +121,10 @@ inline ring_geometry custom_geometry(std::span<const double> thetas,
                                      std::span<const std::size_t> nphi,
                                      std::span<const double> phi0 = {},
                                      std::span<const double> weights = {}) {
-    detail::require_same_size("custom_geometry: nphi", nphi.size(), thetas.size());
-    if (!phi0.empty()) detail::require_same_size("custom_geometry: phi0", phi0.size(), thetas.size());
+    sphaera::detail::require_same_size("custom_geometry: nphi", nphi.size(), thetas.size());
+    if (!phi0.empty()) sphaera::detail::require_same_size("custom_geometry: phi0", phi0.size(), thetas.size());
     if (!weights.empty())
-        detail::require_same_size("custom_geometry: weights", weights.size(), thetas.size());
+        sphaera::detail::require_same_size("custom_geometry: weights", weights.size(), thetas.size());
     std::vector<ring> rings(thetas.size());
     for (std::size_t r = 0; r < rings.size(); ++r) {
         rings[r].theta = thetas[r];
