@@ -10,11 +10,14 @@
 // Chapter 3 (wavelets, wavelet_chapter.hpp): directional wavelet coefficients of a sky with
 // point sources, scale by scale, and denoising by thresholding.
 // Chapter 4 (evidence, evidence_chapter.hpp): line against quadratic by their evidences.
+// Chapter 5 (sampling, galaxy_chapter.hpp): MAP and SK-ROCK posterior mean, standard
+// deviation and credible widths of a blurred, noisy galaxy under a wavelet-ℓ1 prior.
 
 #include <sphaera/sphaera.hpp>
 #include <sphaera/sht/sht.hpp>
 
 #include "evidence_chapter.hpp"
+#include "galaxy_chapter.hpp"
 #include "wavelet_chapter.hpp"
 
 #include <chrono>
@@ -177,6 +180,8 @@ int main(int argc, char** argv) {
         chapter_wavelets(out);
         std::printf("== Chapter 4: Bayesian evidence — the learned harmonic mean ==\n");
         evidence_chapter::run(out);
+        std::printf("== Chapter 5: proximal MCMC — a blurred galaxy with error bars ==\n");
+        galaxy_chapter::uncertainty(out, galaxy_chapter::observe({64, 64}, 0.03), 20.0, 2000);
         std::printf("tour finished in %.2f s\n", seconds_since(t0));
         return 0;
     } catch (const std::exception& e) {
