@@ -126,3 +126,20 @@ TEST_CASE("nested sampling rejects bad input", "[sampling][nested][errors]") {
     CHECK_THROWS_AS(proximal_nested_sampling(make_l1_norm(n + 1, 1.0), like, o), shape_mismatch);
     CHECK_THROWS_AS(like.project_level(as_view(std::vector<double>(n)), as_view(bad).subview(0, n), 1e9), invalid_argument);
 }
+
+TEST_CASE("nested sampling kernels: fused value+prox and the identity likelihood", "[sampling][nested]") {
+    const image_shape s{16, 16};
+    analysis_l1<wavelet_basis> prior(wavelet_basis(s, 4, 2), 0.7);
+    const auto x = sphaera::test::normal<double>(s.size(), 91);
+    std::vector<double> p1(s.size()), p2(s.size());
+    const double v = prior.value_and_prox(as_view(x), as_view(p1), 0.3);
+    prior.prox(as_view(x), as_view(p2), 0.3);
+    CHECK(v == Approx(prior.value(as_view(x))).epsilon(1e-12));
+    for (std::size_t i = 0; i < p1.size(); ++i) CHECK(p1[i] == Approx(p2[i]).margin(1e-12));
+    // Φ = I takes the ‖y − x‖ shortcut: same value as the explicit formula.
+    const auto y = sphaera::test::normal<double>(s.size(), 92);
+    auto like = make_gaussian_likelihood(identity_operator(s.size()), y, 1.5);
+    double r2 = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) r2 += (y[i] - x[i]) * (y[i] - x[i]);
+    CHECK(like.residual_norm2(as_view(x)) == Approx(r2).epsilon(1e-13));
+}

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 #include "sphaera/backend/tags.hpp"
@@ -51,10 +52,16 @@ public:
     /// ‖y − Φx‖².
     [[nodiscard]] double residual_norm2(cview x /*(n)*/) const {
         detail::require_size("gaussian_likelihood: x", x.size(), size());
-        const mview r = residual_scratch();
-        m_op.apply(x, r);
-        const double d = norm(backend::serial{}, r - as_view(m_y));
-        return d * d;
+        if constexpr (std::is_same_v<std::remove_cvref_t<Op>, identity_operator>) {
+            // Φ = I: ‖y − x‖², one fused pass, no scratch.
+            const double d = norm(backend::serial{}, x - as_view(m_y));
+            return d * d;
+        } else {
+            const mview r = residual_scratch();
+            m_op.apply(x, r);
+            const double d = norm(backend::serial{}, r - as_view(m_y));
+            return d * d;
+        }
     }
     /// f(x) = ‖y − Φx‖²/(2σ²).
     [[nodiscard]] double value(cview x) const { return residual_norm2(x) / (2 * m_sigma * m_sigma); }

@@ -24,6 +24,11 @@
 /// the final live points (sorted, with live counts N, …, 1: the live-point remainder);
 /// ln Z ± √(H/N) with H = Σ (w_i L_i/Z) ln(L_i/Z) (Skilling 2006, §9).
 ///
+/// Cost of one move (Φ = I, 64×64, one core): ≈ 90 % drawing the n Philox/Box–Muller
+/// normals (fill_normal, one block per pair); the rest is one fused proposal pass, ‖y − x‖
+/// for ln L, and value + prox (one shared analysis for analysis_l1) only for proposals inside
+/// the likelihood region. Scratch is allocated once per run; nothing is allocated per move.
+///
 /// Parallelism: the batch's chains run in parallel (OpenMP). Randomness: chain c (counted
 /// over the whole run) uses Philox streams 2c + 2 (normals) and 2c + 3 (uniforms, start
 /// point); so a run depends on (seed, batch, options), not on the thread count.
@@ -61,7 +66,13 @@ concept log_likelihood_function = requires(const L& l, cview x) {
 struct nested_options {
     std::size_t live_points = 400;      ///< N
     std::size_t batch = 4;              ///< points replaced per iteration (chains in parallel)
-    std::size_t mcmc_steps = 30;        ///< constrained moves per new point
+    /// Constrained Px-MALA moves per new point (each: n normals, one ln L, and — only for
+    /// proposals inside {L > L*} — one prior value + prox). The cost per new point is linear
+    /// in it; ln Z is unbiased only when the chain forgets its start (a live point), so too
+    /// few moves leave new points correlated with the survivors and ln Z over-dispersed
+    /// beyond √(H/N). Measured at d = 200, N = 300, acceptance 0.4 (8 seeds): see
+    /// benchmarks/compare/README_proxnest.md; 20–30 is the safe range, 10 is not.
+    std::size_t mcmc_steps = 30;
     double step = 0;                    ///< initial δ (0: ½ the mean prior pixel variance of the live points)
     double target_acceptance = 0.4;     ///< δ adapts towards this acceptance rate
     double stop_fraction = 1e-4;        ///< stop when L_max X < stop_fraction · Z
@@ -92,15 +103,22 @@ inline double log_add(double a, double b) {
     return m + std::log1p(std::exp(-std::abs(a - b)));
 }
 
-/// The prior drift ∇ĝ(z) into out (exact gradient when g has one, Moreau–Yosida otherwise).
+/// The Px-MALA proposal mean m(z) = z − (δ/2)∇ĝ(z) into out, returning g(z). With the
+/// Moreau–Yosida gradient at λ = δ/2, m(z) = prox_{λg}(z) exactly, so no drift is formed;
+/// priors with value_and_prox (analysis_l1) share one analysis between value and prox.
 template <class G>
-void prior_drift(const G& g, double lambda, cview z, mview out) {
+double value_and_mean(const G& g, double delta, mview z, mview out) {
+    const double lambda = delta / 2;
     if constexpr (requires { g.gradient(z, out); }) {
-        (void)lambda;
         g.gradient(z, out);
+        for (std::size_t i = 0; i < z.size(); ++i) out[i] = z[i] - lambda * out[i];
+        return g.value(z);
+    } else if constexpr (requires { { g.value_and_prox(z, out, lambda) } -> std::convertible_to<double>; }) {
+        return g.value_and_prox(z, out, lambda);
     } else {
-        g.prox(z, out, lambda);
-        assign(backend::serial{}, out, (z - out) * (1 / lambda));
+        const double v = g.value(z);
+        if (std::isfinite(v)) g.prox(z, out, lambda);
+        return v;
     }
 }
 
@@ -161,6 +179,7 @@ nested_result proximal_nested_sampling(const G& g, const L& like, const nested_o
     std::size_t moves = 0, accepted_total = 0;
     std::vector<std::size_t> order(nl);
     std::vector<int> accepted(o.batch);
+    std::vector<double> scratch(o.batch * 5 * n);  // per batch slot: x, y, m(x), m(y), ξ
     std::exception_ptr failure;
     for (std::size_t it = 0; it < o.max_iterations; ++it) {
         std::iota(order.begin(), order.end(), std::size_t{0});
@@ -186,37 +205,48 @@ nested_result proximal_nested_sampling(const G& g, const L& like, const nested_o
                 const std::uint64_t c = chain + j, sn = 2 * c + 2, su = 2 * c + 3;
                 const auto pick = static_cast<std::size_t>(uniform<double>(o.seed, 0, su) * double(nl - o.batch));
                 const std::size_t start = order[o.batch + std::min(pick, nl - o.batch - 1)];
-                std::vector<double> x(live.begin() + std::ptrdiff_t(start * n), live.begin() + std::ptrdiff_t((start + 1) * n));
-                std::vector<double> y(n), mx(n), my(n);
-                const backend::serial b{};
-                const double lambda = d / 2, sd = std::sqrt(d);
-                auto mean_of = [&](const std::vector<double>& z, std::vector<double>& m) {
-                    detail::prior_drift(g, lambda, as_view(z), as_view(m));
-                    assign(b, as_view(m), as_view(z) - (d / 2) * as_view(m));
-                };
-                double gx = g.value(as_view(x)), lx = logl[start];
-                mean_of(x, mx);
+                // Per-slot scratch, allocated once per run: x, y, their proposal means, ξ.
+                double* const base = scratch.data() + j * 5 * n;
+                const mview x(base, n), y(base + n, n), mx(base + 2 * n, n), my(base + 3 * n, n),
+                    xi(base + 4 * n, n);
+                std::copy_n(live.begin() + std::ptrdiff_t(start * n), n, x.data());
+                const double sd = std::sqrt(d);
+                double gx = detail::value_and_mean(g, d, x, mx), lx = logl[start];
                 int acc = 0;
+                mview cx = x, cy = y, cmx = mx, cmy = my;  // swapped on acceptance, never copied
                 for (std::size_t s = 0; s < o.mcmc_steps; ++s) {
-                    assign(b, as_view(y), as_view(mx) + sd * random_normal<double>(n, o.seed, s * n, sn));
-                    const double gy = g.value(as_view(y));
-                    if (!std::isfinite(gy)) continue;
-                    const double ly = like.log_likelihood(as_view(y));
+                    // ξ: the same Philox values as random_normal(n, seed, s n, sn), one block
+                    // per normal pair (the expression leaf would redo each block per element).
+                    fill_normal(backend::serial{}, xi.data(), n, o.seed, s * n, sn);
+                    // y = m(x) + √δ ξ and ‖y − m(x)‖² = δ‖ξ‖², fused.
+                    double xi2 = 0;
+                    for (std::size_t i = 0; i < n; ++i) {
+                        cy[i] = cmx[i] + sd * xi[i];
+                        xi2 += xi[i] * xi[i];
+                    }
+                    // Likelihood first: a proposal outside {L > L*} is rejected before the
+                    // prior's value or prox is computed.
+                    const double ly = like.log_likelihood(cy);
                     if (!(ly > lstar)) continue;  // outside the likelihood region: reject
-                    mean_of(y, my);
-                    const double fwd = norm(b, as_view(y) - as_view(mx)), bwd = norm(b, as_view(x) - as_view(my));
-                    const double log_alpha = (gx - gy) - (bwd * bwd - fwd * fwd) / (2 * d);
+                    const double gy = detail::value_and_mean(g, d, cy, cmy);
+                    if (!std::isfinite(gy)) continue;
+                    double bwd = 0;
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const double t = cx[i] - cmy[i];
+                        bwd += t * t;
+                    }
+                    const double log_alpha = (gx - gy) - (bwd - d * xi2) / (2 * d);
                     if (std::log(uniform<double>(o.seed, s + 1, su)) < log_alpha) {
-                        std::swap(x, y);
-                        std::swap(mx, my);
+                        std::swap(cx, cy);
+                        std::swap(cmx, cmy);
                         gx = gy;
                         lx = ly;
                         ++acc;
                     }
                 }
-                accepted[j] = acc;
                 // Dead slot order[j] receives the new point.
-                std::copy(x.begin(), x.end(), live.begin() + std::ptrdiff_t(order[j] * n));
+                std::copy_n(cx.data(), n, live.begin() + std::ptrdiff_t(order[j] * n));
+                accepted[j] = acc;
                 logl[order[j]] = lx;
             } catch (...) {
 #if SPHAERA_HAS_OPENMP

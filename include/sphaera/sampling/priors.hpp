@@ -93,6 +93,25 @@ public:
         assign(backend::serial{}, c, soft_threshold(c, gamma * m_alpha));
         m_basis.apply(c, out);
     }
+    /// g(x), and out = prox_{γg}(x), from one analysis Ψᵀx (the value and the prox share
+    /// the coefficients: one transform pair instead of value's analysis plus prox's pair).
+    /// out must not alias x. Proximal nested sampling uses it for every accepted-region
+    /// proposal.
+    double value_and_prox(cview x, mview out, double gamma) const {
+        detail::require_size("analysis_l1::value_and_prox: x", x.size(), size());
+        detail::require_size("analysis_l1::value_and_prox: out", out.size(), size());
+        const mview c = coefficients();
+        m_basis.adjoint(x, c);
+        const double t = gamma * m_alpha;
+        double s = 0;
+        for (double& v : c) {  // fused: Σ|c| and soft thresholding in one pass
+            const double a = std::abs(v);
+            s += a;
+            v = a > t ? (v > 0 ? a - t : t - a) : 0.0;
+        }
+        m_basis.apply(c, out);
+        return m_alpha * s;
+    }
     /// ln ∫ e^{−g} = n ln(2/α).
     [[nodiscard]] double log_normaliser() const {
         return static_cast<double>(size()) * std::log(2 / m_alpha);
