@@ -1,6 +1,7 @@
 // Google Benchmark: sht::plan (complex, spin 0 and 2) and sht::real_plan (real spin-0 fields)
 // synthesis, adjoint synthesis and analysis in double precision on Gauss–Legendre and MW
-// grids, L = 256..2048, 1 and 2 OpenMP threads; plan construction at L = 2048.
+// grids, L = 256..2048, 1 and 2 OpenMP threads; plan construction at L = 2048 (GL, MW) and
+// on HEALPix nside 512 and 1024.
 //
 // Arguments: {L, sampling (0 = GL, 1 = MW), spin, threads, real (0/1)}. "Time" is wall
 // clock, "CPU" the process CPU time summed over all threads (MeasureProcessCPUTime), which
@@ -108,6 +109,28 @@ void bench_plan(benchmark::State& state) {
     state.SetLabel(std::string(mw ? "mw" : "gl") + (real ? " real" : " complex"));
 }
 
+/// HEALPix plan construction at L = 2·nside (hundreds of distinct ring lengths: FFT planning
+/// was 2.7 s of 3.4 s at nside 512 before lengths were shared and rare awkward ones went
+/// to Bluestein), one thread.
+void bench_plan_healpix(benchmark::State& state) {
+    const long long nside = state.range(0);
+    const bool real = state.range(1) == 1;
+    const auto g = sht::healpix_geometry(nside);
+    const int L = static_cast<int>(2 * nside);
+    for (auto _ : state) {
+        if (real) {
+#ifdef SPHAERA_BENCH_REAL
+            sht::real_plan<double, backend::openmp> p(L, g, backend::openmp{1});
+            benchmark::DoNotOptimize(p);
+#endif
+        } else {
+            sht::plan<double, backend::openmp> p(L, 0, g, backend::openmp{1});
+            benchmark::DoNotOptimize(p);
+        }
+    }
+    state.SetLabel(std::string("healpix") + (real ? " real" : " complex"));
+}
+
 }  // namespace
 
 BENCHMARK(bench_sht<op::synthesis>)->Name("sht_synthesis")->Apply(sizes);
@@ -115,4 +138,6 @@ BENCHMARK(bench_sht<op::adjoint_synthesis>)->Name("sht_adjoint_synthesis")->Appl
 BENCHMARK(bench_sht<op::analysis>)->Name("sht_analysis")->Apply(sizes);
 BENCHMARK(bench_plan)->Name("sht_plan")->Args({2048, 0, 0})->Args({2048, 1, 0})->Args({2048, 0, 1})
     ->Args({2048, 1, 1})->ArgNames({"L", "mw", "real"})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK(bench_plan_healpix)->Name("sht_plan_healpix")->Args({512, 0})->Args({512, 1})->Args({1024, 0})
+    ->Args({1024, 1})->ArgNames({"nside", "real"})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 BENCHMARK_MAIN();

@@ -140,6 +140,7 @@ class Sphaera:
         self.exe = exe
         self.work = workdir
         self.self_timed = self._probe_repeat()
+        self.has_adjoint = self._probe_adjoint()
 
     def _probe_repeat(self):
         import numpy as np
@@ -149,6 +150,14 @@ class Sphaera:
         r = subprocess.run([self.exe, "synthesis", "--sampling", "gl", "--L", "2", "--repeat", "2", i, o],
                            capture_output=True, text=True)
         return r.returncode == 0 and re.search(r"median_s=([0-9.eE+-]+)", r.stdout + r.stderr) is not None
+
+    def _probe_adjoint(self):
+        import numpy as np
+        i, o = os.path.join(self.work, "probe_in.npy"), os.path.join(self.work, "probe_out.npy")
+        np.save(i, np.zeros((2, 3), dtype=complex))
+        r = subprocess.run([self.exe, "adjoint_synthesis", "--sampling", "gl", "--L", "2", i, o],
+                           capture_output=True, text=True)
+        return r.returncode == 0
 
     def run(self, direction, sampling, L, spin, threads, x, nside=None, repeat=1):
         """Returns (seconds, output array)."""
@@ -193,12 +202,18 @@ def ducc_synthesis(a, sampling, L, spin, threads, hp_geom=None):
     return m[0] if spin == 0 else m[0] + 1j * m[1]
 
 
-def ducc_analysis(f, sampling, L, spin, threads, hp_geom=None, npix=None):
-    """Exact analysis on GL/MW; on HEALPix the one-step weighted adjoint (4 pi/npix) S^H."""
+def ducc_analysis(f, sampling, L, spin, threads, hp_geom=None, npix=None, adjoint=False):
+    """Exact analysis on GL/MW; on HEALPix the one-step weighted adjoint (4 pi/npix) S^H.
+    adjoint=True: the adjoint synthesis S^H (no weights) on every grid."""
     import ducc0
     import numpy as np
     maps = f[None, ...] if spin == 0 else np.stack([f.real, f.imag])
-    if hp_geom is not None:
+    if adjoint and hp_geom is not None:
+        alm = ducc0.sht.experimental.adjoint_synthesis(map=maps, lmax=L - 1, spin=spin, nthreads=threads, **hp_geom)
+    elif adjoint:
+        alm = ducc0.sht.experimental.adjoint_synthesis_2d(map=maps, spin=spin, lmax=L - 1,
+                                                          geometry=ducc_geometry_args(sampling), nthreads=threads)
+    elif hp_geom is not None:
         alm = ducc0.sht.experimental.adjoint_synthesis(map=maps, lmax=L - 1, spin=spin, nthreads=threads, **hp_geom)
         alm = alm * (4 * np.pi / npix)
     else:
@@ -251,6 +266,19 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
     t_ana = statistics.median(t_s)
     rows.append((sampling, nside or "", L, spin, threads, "analysis", "ducc0", t_ana,
                  statistics.median(t_d), max_rel(a_s, a_d), rt))
+    if sph.has_adjoint:
+        # Adjoint synthesis S^H of the same map (ducc0's (E, B) mapped as for analysis).
+        t_s, t_d = [], []
+        _, b_s = sph.run("adjoint_synthesis", sampling, L, spin, threads, x, nside, repeat)
+        b_d = ducc_analysis(x, sampling, L, spin, threads, hp_geom, npix, adjoint=True)
+        for _ in range(1 if sph.self_timed else repeat):
+            t, b_s = sph.run("adjoint_synthesis", sampling, L, spin, threads, x, nside, repeat)
+            t_s.append(t)
+            for _ in range(repeat if sph.self_timed else 1):
+                t, b_d = timed(ducc_analysis, x, sampling, L, spin, threads, hp_geom, npix, adjoint=True)
+                t_d.append(t)
+        rows.append((sampling, nside or "", L, spin, threads, "adjoint_synthesis", "ducc0", statistics.median(t_s),
+                     statistics.median(t_d), max_rel(b_s, b_d), ""))
     if s2fft_on and sampling in ("mw", "gl") and threads == 1:
         rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat, t_syn, t_ana, f_s, a_s))
 
@@ -305,7 +333,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sphaera", required=True, help="path of the sphaera_sht executable")
     p.add_argument("--venv", default=DEFAULT_VENV, help="virtual environment to create/use")
-    p.add_argument("--L", type=int, nargs="+", default=[256, 512, 1024, 2048])
+    p.add_argument("--L", type=int, nargs="*", default=[256, 512, 1024, 2048], help="band-limits for GL/MW (none: skip)")
     p.add_argument("--spins", type=int, nargs="+", default=[0, 2])
     p.add_argument("--samplings", nargs="+", default=["gl", "mw"], choices=["gl", "mw"])
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])

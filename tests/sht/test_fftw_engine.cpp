@@ -67,3 +67,53 @@ TEST_CASE("fftw_dft rejects bad sizes", "[sht][fftw][errors]") {
     CHECK(set.get(12, fft_direction::forward).size() == 12);
     CHECK_THROWS_AS(set.get(13, fft_direction::forward), invalid_argument);
 }
+
+namespace {
+/// max |DFT_naive(x) − y| / max(1, max |DFT_naive(x)|) with sign sg (−1 forward).
+double dft_error(const std::vector<std::complex<double>>& x, const std::vector<std::complex<double>>& y, double sg) {
+    const std::size_t n = x.size();
+    double err = 0, mx = 1;
+    for (std::size_t k = 0; k < n; ++k) {
+        std::complex<double> acc = 0;
+        for (std::size_t j = 0; j < n; ++j)
+            acc += x[j] * std::polar(1.0, sg * 2 * std::numbers::pi * double((j * k) % n) / double(n));
+        err = std::max(err, std::abs(acc - y[k]));
+        mx = std::max(mx, std::abs(acc));
+    }
+    return err / mx;
+}
+}  // namespace
+
+TEST_CASE("any_size_dft fast_planning, reversed() and unaligned data match the naive DFT", "[sht][fft]") {
+    using pol = backend::any_size_dft<double>::policy;
+    // ≤ 128 and 384 = 3·128 direct (aligned plan only), 212 = 4·53, 1000, 1004 Bluestein.
+    for (std::size_t n : {12ul, 28ul, 44ul, 384ul, 212ul, 1000ul, 1004ul}) {
+        const backend::any_size_dft<double> f(n, fft_direction::forward, pol::fast_planning);
+        const backend::any_size_dft<double> b = f.reversed();
+        CHECK(f.uses_bluestein() == (n == 212 || n == 1000 || n == 1004));
+        const auto x = test::normal<std::complex<double>>(n, 11 + n);
+        std::vector<std::complex<double>> s(std::max(f.scratch_size(), b.scratch_size()));
+        // One element in: data that is not 64-byte aligned takes the unaligned route.
+        std::vector<std::complex<double>> buf(n + 1);
+        std::copy(x.begin(), x.end(), buf.begin() + 1);
+        f.execute(buf.data() + 1, s.data());
+        INFO("n = " << n);
+        CHECK(dft_error(x, std::vector<std::complex<double>>(buf.begin() + 1, buf.end()), -1.0) <= 1e-13);
+        auto y = x;
+        b.execute(y.data(), s.data());
+        CHECK(dft_error(x, y, 1.0) <= 1e-13);
+    }
+}
+
+TEST_CASE("any_size_dft_set shares plans and picks Bluestein for rare awkward lengths", "[sht][fft]") {
+    backend::any_size_dft_set<double> set;
+    set.add_all(std::vector<std::size_t>{212, 212, 44, 768});
+    set.add(4095, 2048);  // 3²·5·7·13 on many rings: FFTW directly
+    CHECK(set.get(212, fft_direction::forward).uses_bluestein());
+    CHECK(set.get(212, fft_direction::backward).uses_bluestein());
+    CHECK_FALSE(set.get(44, fft_direction::forward).uses_bluestein());
+    CHECK_FALSE(set.get(768, fft_direction::forward).uses_bluestein());
+    CHECK_FALSE(set.get(4095, fft_direction::backward).uses_bluestein());
+    CHECK(set.scratch_size() >= set.get(212, fft_direction::forward).scratch_size());
+    CHECK_THROWS_AS(set.get(45, fft_direction::forward), invalid_argument);
+}

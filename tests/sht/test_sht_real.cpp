@@ -222,3 +222,26 @@ TEST_CASE("sht::real_plan rejects bad input", "[sht][real][errors]") {
     CHECK_THROWS_WITH(c.analysis(cv(fc), mv(a)), Catch::Contains("no quadrature weights"));
     CHECK_THROWS_AS(c.adjoint_analysis(cv(a), mv(fc)), invalid_argument);
 }
+
+TEST_CASE("real_ring_dft: the Bluestein route equals FFTW's real plans", "[sht][real][fft]") {
+    for (std::size_t n : {28ul, 29ul, 44ul, 212ul}) {  // real_ring_dft(n, false) takes Bluestein or FFTW complex
+        const sht::detail::real_ring_dft<double> blu(n, false), ref(n, true);
+        CHECK(blu.scratch_size() > 0);
+        CHECK(ref.scratch_size() == 0);
+        const auto x = test::normal<double>(n, 5 + n);
+        std::vector<std::complex<double>> s(blu.scratch_size()), a(n / 2 + 1), b(n / 2 + 1);
+        blu.forward(x.data(), a.data(), s.data());
+        ref.forward(x.data(), b.data(), s.data());
+        double e = 0;
+        for (std::size_t k = 0; k <= n / 2; ++k) e = std::max(e, std::abs(a[k] - b[k]));
+        INFO("n = " << n);
+        CHECK(e <= 1e-12);
+        auto c = test::normal<std::complex<double>>(n / 2 + 1, 9 + n), d = c;
+        std::vector<double> y(n), z(n);
+        blu.backward(c.data(), y.data(), s.data());
+        ref.backward(d.data(), z.data(), s.data());
+        e = 0;
+        for (std::size_t j = 0; j < n; ++j) e = std::max(e, std::abs(y[j] - z[j]));
+        CHECK(e <= 1e-12);
+    }
+}

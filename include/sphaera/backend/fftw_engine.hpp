@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -159,12 +160,55 @@ inline std::size_t smooth_size(std::size_t n) {
         if (r == 1) return k;
     }
 }
+/// Smallest n' ≥ n of the form 2^a, 3·2^a or 5·2^a: Bluestein's convolution length. Coarser
+/// than smooth_size (at most 4/3 longer), so that the many ring lengths of a HEALPix grid
+/// share a few dozen cached FFTW plans instead of planning hundreds of lengths.
+inline std::size_t bluestein_size(std::size_t n) {
+    std::size_t best = 0;
+    for (std::size_t f : {1, 3, 5}) {
+        std::size_t k = f;
+        while (k < n) k *= 2;
+        if (!best || k < best) best = k;
+    }
+    return best;
+}
+/// True when n has no prime factor above 7 (FFTW plans such sizes in microseconds; sizes with
+/// a factor 11…47 take milliseconds even with FFTW_ESTIMATE, which dominated HEALPix plans).
+inline bool is_smooth(std::size_t n) { return n >= 1 && smooth_size(n) == n; }
+
+/// Process-wide cache of in-place FFTW plans by (size, direction, alignment), so the plans
+/// Bluestein needs (a few smooth lengths K shared by many ring lengths and by both
+/// directions) and repeated plan constructions plan each length once. Holds weak
+/// references: a plan lives while some any_size_dft uses it.
+template <class T>
+class fftw_plan_cache;
+
 /// A pointer into `base` rounded up to 64 bytes (base must hold 4 spare complex values).
 template <class T>
 inline std::complex<T>* align64(std::complex<T>* base) {
     const auto a = reinterpret_cast<std::uintptr_t>(base);
     return reinterpret_cast<std::complex<T>*>((a + 63) & ~static_cast<std::uintptr_t>(63));
 }
+}  // namespace detail
+
+namespace detail {
+template <class T>
+class fftw_plan_cache {
+public:
+    /// The shared in-place plan of size n and direction dir (64-byte aligned arrays only
+    /// when aligned).
+    static std::shared_ptr<const fftw_dft<T>> get(std::size_t n, fft_direction dir, bool aligned) {
+        static std::mutex m;
+        static std::map<std::tuple<std::size_t, int, bool>, std::weak_ptr<const fftw_dft<T>>> plans;
+        const auto key = std::make_tuple(n, static_cast<int>(dir), aligned);
+        std::lock_guard<std::mutex> lock(m);  // distinct from the planner mutex fftw_dft takes
+        auto& slot = plans[key];
+        if (auto p = slot.lock()) return p;
+        auto p = std::make_shared<const fftw_dft<T>>(n, dir, fft_placement::in_place, FFTW_ESTIMATE, aligned);
+        slot = p;
+        return p;
+    }
+};
 }  // namespace detail
 
 /// A 1-D complex DFT of any size n, in place, fast for every n. Smooth sizes (and sizes whose
@@ -175,56 +219,97 @@ inline std::complex<T>* align64(std::complex<T>* base) {
 ///   X_k = Σ_j x_j e^{−2πijk/n} = conj(c_k) Σ_j (x_j conj(c_j)) c_{k−j},
 /// a cyclic convolution of smooth length K ≥ 2n−1, exact up to rounding (chirps from j² mod
 /// 2n in integers). Its scratch (scratch_size() values) comes from the caller, so execution
-/// can be allocation-free; execute() without scratch allocates it.
+/// can be allocation-free; execute() without scratch allocates it. FFTW plans come from a
+/// process-wide cache (detail::fftw_plan_cache), so equal lengths are planned once.
 template <class T>
 class any_size_dft {
 public:
     any_size_dft() = default;
-    any_size_dft(std::size_t n, fft_direction dir) : m_n(n), m_sign(dir == fft_direction::forward ? -1 : 1) {
+    /// fast_execution: FFTW directly for n ≤ 256 or largest prime factor ≤ 47 (planning such
+    /// a size costs milliseconds; worth it for a length executed many times per transform).
+    /// fast_planning: FFTW directly only for n ≤ 128 (well under a millisecond to plan) and
+    /// n = 2^a, 3·2^a, 5·2^a; Bluestein otherwise (microseconds to plan: its few K plans are
+    /// shared through the cache).
+    enum class policy { fast_execution, fast_planning };
+    any_size_dft(std::size_t n, fft_direction dir, policy pol = policy::fast_execution)
+        : m_n(n), m_sign(dir == fft_direction::forward ? -1 : 1) {
         if (n < 1 || n > static_cast<std::size_t>(1) << 29)
             sphaera::detail::raise<invalid_argument>("any_size_dft: size n = ", n,
                                                      " is out of range; valid range is [1, 2^29]");
-        if (n <= 256 || detail::largest_prime_factor(n) <= 47) {
-            m_direct = fftw_dft<T>(n, dir, fft_placement::in_place, FFTW_ESTIMATE);
+        const bool direct = pol == policy::fast_execution ? (n <= 256 || detail::largest_prime_factor(n) <= 47)
+                                                          : (n <= 128 || detail::bluestein_size(n) == n);
+        if (direct) {
+            // fast_planning skips the unaligned plan: unaligned data goes through scratch.
+            if (pol == policy::fast_execution) m_direct = detail::fftw_plan_cache<T>::get(n, dir, false);
             m_direct_aligned = aligned_plan(n, dir);
             return;
         }
-        m_K = detail::smooth_size(2 * n - 1);
+        m_K = detail::bluestein_size(2 * n - 1);
         m_fwd = aligned_plan(m_K, fft_direction::forward);
         m_bwd = aligned_plan(m_K, fft_direction::backward);
         // Input/output factor e^{sign·iπj²/n} (sign −1 forward), kernel its conjugate.
-        m_chirp.resize(n);
+        auto chirp = std::make_shared<std::vector<std::complex<T>>>(n);
         const std::uint64_t two_n = 2 * static_cast<std::uint64_t>(n);
         for (std::size_t j = 0; j < n; ++j) {
             const std::uint64_t q = (static_cast<std::uint64_t>(j) * j) % two_n;
             const double ang = m_sign * std::numbers::pi * static_cast<double>(q) / static_cast<double>(n);
-            m_chirp[j] = std::complex<T>(static_cast<T>(std::cos(ang)), static_cast<T>(std::sin(ang)));
+            (*chirp)[j] = std::complex<T>(static_cast<T>(std::cos(ang)), static_cast<T>(std::sin(ang)));
         }
         // Kernel b_p = conj(chirp_p) for p in (−n, n), wrapped mod K; stored transformed / K.
         std::vector<std::complex<T>> raw(m_K + 8);
         std::complex<T>* b = detail::align64(raw.data());
         for (std::size_t p = 0; p < m_K; ++p) b[p] = 0;
         for (std::size_t p = 0; p < n; ++p) {
-            b[p] = std::conj(m_chirp[p]);
+            b[p] = std::conj((*chirp)[p]);
             if (p) b[m_K - p] = b[p];
         }
-        m_fwd.execute(b);
-        m_kernel.resize(m_K);
-        for (std::size_t p = 0; p < m_K; ++p) m_kernel[p] = b[p] / static_cast<T>(m_K);
+        m_fwd->execute(b);
+        // b is even (b_{K−p} = b_p), so is its DFT: keep p ≤ K/2 only.
+        auto kernel = std::make_shared<std::vector<std::complex<T>>>(m_K / 2 + 1);
+        for (std::size_t p = 0; p <= m_K / 2; ++p) (*kernel)[p] = b[p] / static_cast<T>(m_K);
+        m_chirp = std::move(chirp);
+        m_kernel = std::move(kernel);
     }
 
     [[nodiscard]] std::size_t size() const { return m_n; }
+    /// The same-size DFT of the opposite direction, without trigonometry or planning: the
+    /// chirp conjugates, and the kernel of the conjugate chirp is conj(b̂_{−p}) = conj(b̂_p);
+    /// both are shared with this object and conjugated on the fly.
+    [[nodiscard]] any_size_dft reversed() const {
+        any_size_dft r;
+        r.m_n = m_n;
+        r.m_K = m_K;
+        r.m_sign = -m_sign;
+        const auto dir = m_sign < 0 ? fft_direction::backward : fft_direction::forward;
+        if (!m_K) {
+            if (m_direct) r.m_direct = detail::fftw_plan_cache<T>::get(m_n, dir, false);
+            r.m_direct_aligned = aligned_plan(m_n, dir);
+            return r;
+        }
+        r.m_fwd = m_fwd;
+        r.m_bwd = m_bwd;
+        r.m_chirp = m_chirp;
+        r.m_kernel = m_kernel;
+        r.m_conj = !m_conj;
+        return r;
+    }
     /// Complex values of scratch execute(data, scratch) needs (0 for direct FFTW sizes).
-    [[nodiscard]] std::size_t scratch_size() const { return m_K ? m_K + 8 : 0; }
+    [[nodiscard]] std::size_t scratch_size() const { return m_K ? m_K + 8 : m_direct ? 0 : m_n + 8; }
     [[nodiscard]] bool uses_bluestein() const { return m_K != 0; }
 
     /// In-place DFT of data[0..n); scratch: (scratch_size()) values, any alignment.
     void execute(std::complex<T>* data, std::complex<T>* scratch) const {
         if (!m_K) {
-            if (reinterpret_cast<std::uintptr_t>(data) % 64 == 0)
-                m_direct_aligned.execute(data);
-            else
-                m_direct.execute(data);
+            if (reinterpret_cast<std::uintptr_t>(data) % 64 == 0) {
+                m_direct_aligned->execute(data);
+            } else if (m_direct) {
+                m_direct->execute(data);
+            } else {
+                std::complex<T>* a = detail::align64(scratch);
+                std::copy(data, data + m_n, a);
+                m_direct_aligned->execute(a);
+                std::copy(a, a + m_n, data);
+            }
             return;
         }
         std::complex<T>* a = detail::align64(scratch);
@@ -232,23 +317,26 @@ public:
         // (Annex G NaN handling) and would dominate.
         T* ar = reinterpret_cast<T*>(a);
         T* d = reinterpret_cast<T*>(data);
-        const T* c = reinterpret_cast<const T*>(m_chirp.data());
-        const T* kr = reinterpret_cast<const T*>(m_kernel.data());
+        const T* c = reinterpret_cast<const T*>(m_chirp->data());
+        const T* kr = reinterpret_cast<const T*>(m_kernel->data());
+        const T sc = m_conj ? T(-1) : T(1);
         for (std::size_t j = 0; j < m_n; ++j) {
-            const T xr = d[2 * j], xi = d[2 * j + 1], cr = c[2 * j], ci = c[2 * j + 1];
+            const T xr = d[2 * j], xi = d[2 * j + 1], cr = c[2 * j], ci = sc * c[2 * j + 1];
             ar[2 * j] = xr * cr - xi * ci;
             ar[2 * j + 1] = xr * ci + xi * cr;
         }
         for (std::size_t j = 2 * m_n; j < 2 * m_K; ++j) ar[j] = 0;
-        m_fwd.execute(a);
+        m_fwd->execute(a);
+        const std::size_t h = m_K / 2;
         for (std::size_t p = 0; p < m_K; ++p) {
-            const T xr = ar[2 * p], xi = ar[2 * p + 1], cr = kr[2 * p], ci = kr[2 * p + 1];
+            const std::size_t q = p <= h ? p : m_K - p;
+            const T xr = ar[2 * p], xi = ar[2 * p + 1], cr = kr[2 * q], ci = sc * kr[2 * q + 1];
             ar[2 * p] = xr * cr - xi * ci;
             ar[2 * p + 1] = xr * ci + xi * cr;
         }
-        m_bwd.execute(a);
+        m_bwd->execute(a);
         for (std::size_t k = 0; k < m_n; ++k) {
-            const T xr = ar[2 * k], xi = ar[2 * k + 1], cr = c[2 * k], ci = c[2 * k + 1];
+            const T xr = ar[2 * k], xi = ar[2 * k + 1], cr = c[2 * k], ci = sc * c[2 * k + 1];
             d[2 * k] = xr * cr - xi * ci;
             d[2 * k + 1] = xr * ci + xi * cr;
         }
@@ -261,25 +349,41 @@ public:
 
 private:
     /// A plan for 64-byte aligned in-place arrays (no FFTW_UNALIGNED: SIMD codelets apply).
-    static fftw_dft<T> aligned_plan(std::size_t n, fft_direction dir) {
-        return fftw_dft<T>(n, dir, fft_placement::in_place, FFTW_ESTIMATE, /*aligned=*/true);
+    static std::shared_ptr<const fftw_dft<T>> aligned_plan(std::size_t n, fft_direction dir) {
+        return detail::fftw_plan_cache<T>::get(n, dir, /*aligned=*/true);
     }
 
     std::size_t m_n = 0, m_K = 0;
     int m_sign = -1;
-    fftw_dft<T> m_direct, m_direct_aligned, m_fwd, m_bwd;
-    std::vector<std::complex<T>> m_chirp;       // (n)
-    std::vector<std::complex<T>> m_kernel;      // (K)
+    std::shared_ptr<const fftw_dft<T>> m_direct, m_direct_aligned, m_fwd, m_bwd;
+    bool m_conj = false;                                       // use conj(chirp), conj(kernel)
+    std::shared_ptr<const std::vector<std::complex<T>>> m_chirp;   // (n)
+    std::shared_ptr<const std::vector<std::complex<T>>> m_kernel;  // (K/2 + 1), even in p
 };
 
 /// Forward and backward any_size_dft plans for a set of sizes (the ring FFTs of an SHT plan).
 template <class T>
 class any_size_dft_set {
 public:
-    void add(std::size_t n) {
+    /// Rings of one length at least this many take the fast_execution policy; rarer
+    /// awkward lengths (HEALPix polar rings: two each) fast_planning.
+    static constexpr std::size_t many_uses = 32;
+    /// Adds forward and backward plans of size n, to be executed \p uses times per transform.
+    void add(std::size_t n, std::size_t uses = many_uses) {
         if (m_plans.count(n)) return;
-        m_plans.emplace(n, pair{any_size_dft<T>(n, fft_direction::forward), any_size_dft<T>(n, fft_direction::backward)});
+        using pol = typename any_size_dft<T>::policy;
+        const pol p = uses >= many_uses ? pol::fast_execution : pol::fast_planning;
+        any_size_dft<T> fwd(n, fft_direction::forward, p);
+        any_size_dft<T> bwd = fwd.reversed();
+        m_plans.emplace(n, pair{std::move(fwd), std::move(bwd)});
         m_scratch = std::max(m_scratch, m_plans.at(n).fwd.scratch_size());
+    }
+    /// Adds every ring length of `lengths` (a range of sizes, repeats counted).
+    template <class Range>
+    void add_all(const Range& lengths) {
+        std::map<std::size_t, std::size_t> count;
+        for (const auto n : lengths) ++count[static_cast<std::size_t>(n)];
+        for (const auto& [n, c] : count) add(n, c);
     }
     [[nodiscard]] const any_size_dft<T>& get(std::size_t n, fft_direction dir) const {
         const auto it = m_plans.find(n);

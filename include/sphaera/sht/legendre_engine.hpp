@@ -69,8 +69,18 @@ public:
         legendre_workspace ws;
         std::vector<double> pr, pi, nr, ni;           // (n) columns m and −m
         std::vector<std::complex<double>> col, work;  // resampler only
+        std::vector<double> pr2, pi2, nr2, ni2;       // (L) resampler: the paired order m+1
+        std::vector<std::complex<double>> col2;       // (nring) resampler: the paired column
         scratch(int L, std::size_t n, std::size_t nring, std::size_t nwork)
-            : ws(L), pr(n), pi(n), nr(n), ni(n), col(nring), work(nwork) {}
+            : ws(L), pr(n), pi(n), nr(n), ni(n), col(nring), work(nwork),
+              pr2(nwork ? n : 0), pi2(nwork ? n : 0), nr2(nwork ? n : 0), ni2(nwork ? n : 0), col2(nring) {}
+        /// Exchanges the node columns of the two orders of a pair.
+        void swap_pair() {
+            pr.swap(pr2);
+            pi.swap(pi2);
+            nr.swap(nr2);
+            ni.swap(ni2);
+        }
     };
     /// Scratch for one thread, sized for every operation of this engine.
     [[nodiscard]] scratch make_scratch() const {
@@ -120,28 +130,67 @@ public:
         });
     }
     /// MW/MWSS analysis after the φ step: per order, the weight convolution maps the ring
-    /// column to the L symmetric nodes; the transposed Legendre step runs there.
+    /// column to the L symmetric nodes; the transposed Legendre step runs there. Orders m and
+    /// m+1 (opposite θ-parity) share one resampler pass (theta_resampler::analysis_pair).
     void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt, scratch* ss = nullptr) const {
-        for_orders(nt, ss, [&](int m, scratch& s) {
-            for_signs(m, f, s, [&](int mm, double* re, double* im) {
+        for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
+            const auto load = [&](int mm, std::vector<std::complex<double>>& col) {
                 const value_type* src = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) s.col[r] = std::complex<double>(src[r]);
-                m_resampler.analysis(mm, m_spin, s.col.data(), s.work.data(), re, im);
-            });
-            run_adjoint(m_node_tasks, m, f, s);
-            scatter(s.ws, m, f, alm);
+                for (std::size_t r = 0; r < m_nr; ++r) col[r] = std::complex<double>(src[r]);
+            };
+            const bool two = m1 >= 0;
+            load(m0, s.col);
+            if (two) load(m1, s.col2);
+            m_resampler.analysis_pair(m0, m_spin, s.col.data(), two ? s.col2.data() : nullptr, s.work.data(),
+                                      s.pr.data(), s.pi.data(), s.pr2.data(), s.pi2.data());
+            const bool n0 = with_neg(m0, f), n1 = two && with_neg(m1, f);
+            if (n0) load(-m0, s.col);
+            if (n1) load(-m1, s.col2);
+            if (n0)
+                m_resampler.analysis_pair(-m0, m_spin, s.col.data(), n1 ? s.col2.data() : nullptr, s.work.data(),
+                                          s.nr.data(), s.ni.data(), s.nr2.data(), s.ni2.data());
+            else if (n1)
+                m_resampler.analysis(-m1, m_spin, s.col2.data(), s.work.data(), s.nr2.data(), s.ni2.data());
+            run_adjoint(m_node_tasks, m0, f, s);
+            scatter(s.ws, m0, f, alm);
+            if (!two) return;
+            s.swap_pair();
+            run_adjoint(m_node_tasks, m1, f, s);
+            scatter(s.ws, m1, f, alm);
+            s.swap_pair();
         });
     }
     /// The adjoint of resampled_adjoint: alm → ph.
     void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt, scratch* ss = nullptr) const {
-        for_orders(nt, ss, [&](int m, scratch& s) {
-            gather(alm, m, f, s.ws);
-            run_synthesis(m_node_tasks, m, f, s);
-            for_signs(m, f, s, [&](int mm, double* re, double* im) {
-                m_resampler.analysis_adjoint(mm, m_spin, re, im, s.work.data(), s.col.data());
+        for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
+            const bool two = m1 >= 0;
+            if (two) {  // order m1's node columns end in the *2 buffers
+                gather(alm, m1, f, s.ws);
+                run_synthesis(m_node_tasks, m1, f, s);
+                s.swap_pair();
+            }
+            gather(alm, m0, f, s.ws);
+            run_synthesis(m_node_tasks, m0, f, s);
+            const auto store = [&](int mm, const std::vector<std::complex<double>>& col) {
                 value_type* dst = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(s.col[r]);
-            });
+                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(col[r]);
+            };
+            m_resampler.analysis_adjoint_pair(m0, m_spin, s.pr.data(), s.pi.data(), two ? s.pr2.data() : nullptr,
+                                              two ? s.pi2.data() : nullptr, s.work.data(), s.col.data(),
+                                              two ? s.col2.data() : nullptr);
+            store(m0, s.col);
+            if (two) store(m1, s.col2);
+            const bool n0 = with_neg(m0, f), n1 = two && with_neg(m1, f);
+            if (n0) {
+                m_resampler.analysis_adjoint_pair(-m0, m_spin, s.nr.data(), s.ni.data(), n1 ? s.nr2.data() : nullptr,
+                                                  n1 ? s.ni2.data() : nullptr, s.work.data(), s.col.data(),
+                                                  n1 ? s.col2.data() : nullptr);
+                store(-m0, s.col);
+                if (n1) store(-m1, s.col2);
+            } else if (n1) {
+                m_resampler.analysis_adjoint(-m1, m_spin, s.nr2.data(), s.ni2.data(), s.work.data(), s.col2.data());
+                store(-m1, s.col2);
+            }
         });
     }
 
@@ -174,6 +223,28 @@ private:
             }
 #pragma omp for schedule(dynamic, 1)
             for (int m = 0; m < L; ++m) body(m, *s);
+        }
+    }
+    /// Runs body(m, m + 1 or −1, scratch) for m = 0, 2, 4, … < L in parallel, like for_orders.
+    template <class Body>
+    void for_order_pairs(int nt, scratch* ss, Body&& body) const {
+        const int L = m_L, npairs = (m_L + 1) / 2;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            std::optional<scratch> own;
+            scratch* s = nullptr;
+            if (ss) {
+#ifdef _OPENMP
+                s = ss + omp_get_thread_num();
+#else
+                s = ss;
+#endif
+            } else {
+                own.emplace(make_scratch());
+                s = &*own;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (int p = 0; p < npairs; ++p) body(2 * p, 2 * p + 1 < L ? 2 * p + 1 : -1, *s);
         }
     }
     /// Calls f(±m, re, im) for order m (node columns pr/pi) and, on the complex path with

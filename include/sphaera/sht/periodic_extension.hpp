@@ -17,13 +17,27 @@
 ///   M = 2047 and the like) — exact because deg F < L ≤ N/2;
 /// - analysis: a_ℓ = ∫₀^π F λ_ℓ sin θ dθ = Σ_k Σ_q F̂_k Λ̂_q W(k+q) with λ_ℓ = Σ_q Λ̂_q e^{iqθ}
 ///   and W(p) = ∫₀^π e^{ipθ} sin θ dθ = 2/(1−p²) (p even), ±iπ/2 (p = ±1), 0 (other odd p).
-///   With G_q = Σ_k F̂_k W(k+q) (a convolution, done by FFTs of smooth length P ≥ 4L−3, exact
-///   since |k+q| ≤ 2L−2) and Λ̂_q = (1/N) Σ_j λ(ϑ_j) e^{−iqϑ_j} (exact, deg λ < N/2):
+///   With G_q = Σ_k F̂_k W(k+q) and Λ̂_q = (1/N) Σ_j λ(ϑ_j) e^{−iqϑ_j} (exact, deg λ < N/2):
 ///   a_ℓ = Σ_{j<N} λ_ℓ(ϑ_j) g_j, g_j = (1/N) Σ_{|q|<L} G_q e^{−iqϑ_j}, folded by
 ///   λ(−ϑ) = σ λ(ϑ) onto the L nodes: h_j = g_j + σ g_{N−1−j}.
 ///
+/// The weight convolution G = H F̂ (H_qk = W(k+q), a Hankel matrix) keeps only the even part
+/// W_e (p even): the p = ±1 part maps σ-symmetric F̂ (F̂_{−k} = σ F̂_k) to (−σ)-symmetric G,
+/// which the fold annihilates. W_e(k+q) ≠ 0 only for k ≡ q (mod 2), so H_e is two
+/// independent Hankel products, k = 2a + r → q = 2b + r (r = 0, 1), each a cyclic
+/// convolution of smooth length P ≥ 2·#a − 1 ≈ 2L (exact: no index wraps onto a needed one):
+/// four FFTs of length ≈ 2L instead of two of length ≥ 4L−3. H_e is real symmetric: self-adjoint.
+///
+/// θ-parity pairing: the extension is made exactly σ-symmetric (a ring that is its own mirror,
+/// the poles, is dropped from an antisymmetric column — zero for band-limited data), and every
+/// step between extension and fold (DFT_M, β, H_e, γ, DFT_N) maps σ-symmetric sequences to
+/// σ-symmetric ones, while fold with σ annihilates (−σ)-symmetric ones. So two columns of
+/// opposite parity (orders m and m+1) go through one pipeline as the sum of their extensions,
+/// and the two folds separate them: half the FFT work per column (analysis_pair).
+///
 /// Every map is linear in the column; the adjoints are the exact Hermitian transposes.
 
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <numbers>
@@ -52,7 +66,13 @@ public:
         m_nr = static_cast<std::size_t>(kind == sampling::mw ? Lg : Lg + 1);
         m_M = static_cast<std::size_t>(kind == sampling::mw ? 2 * Lg - 1 : 2 * Lg);
         m_N = static_cast<std::size_t>(2 * L);
-        m_P = good_fft_size(static_cast<std::size_t>(4 * L - 3));
+        // Parity classes r: k = 2a + r, |k| ≤ L−1 → a ∈ [a_lo, a_lo + na).
+        for (int r = 0; r < 2; ++r) {
+            const int lo = -((L - 1 + r) / 2), hi = (L - 1 - r) >= 0 ? (L - 1 - r) / 2 : -1;
+            m_alo[r] = lo;
+            m_na[r] = hi >= lo ? static_cast<std::size_t>(hi - lo + 1) : 0;
+        }
+        m_P = good_fft_size(std::max<std::size_t>(1, 2 * std::max(m_na[0], m_na[1]) - 1));
         const double pi = std::numbers::pi, N = static_cast<double>(m_N), M = static_cast<double>(m_M);
         m_trig.resize(static_cast<std::size_t>(L));
         for (int j = 0; j < L; ++j) m_trig[static_cast<std::size_t>(j)] = make_ring_trig(pi * (j + 0.5) / L);
@@ -62,7 +82,7 @@ public:
         m_alpha.resize(static_cast<std::size_t>(2 * L - 1));
         m_beta.resize(m_alpha.size());
         m_gamma.resize(m_alpha.size());
-        for (auto* v : {&m_iM, &m_iN, &m_iP, &m_iPn}) v->resize(m_alpha.size());
+        for (auto* v : {&m_iM, &m_iN}) v->resize(m_alpha.size());
         for (int k = -(L - 1); k <= L - 1; ++k) {
             const auto i = static_cast<std::size_t>(k + L - 1);
             m_alpha[i] = std::polar(1.0 / N, -pi * k / N + 2 * pi * k * delta / M);
@@ -70,8 +90,6 @@ public:
             m_gamma[i] = std::polar(1.0 / N, -pi * k / N);
             m_iM[i] = wrap(k, m_M);
             m_iN[i] = wrap(k, m_N);
-            m_iP[i] = wrap(k, m_P);
-            m_iPn[i] = wrap(-k, m_P);
         }
         m_fwd_M = backend::any_size_dft<double>(m_M, fft_direction::forward);
         m_bwd_M = backend::any_size_dft<double>(m_M, fft_direction::backward);
@@ -79,22 +97,21 @@ public:
         m_bwd_N = backend::any_size_dft<double>(m_N, fft_direction::backward);
         m_fwd_P = backend::any_size_dft<double>(m_P, fft_direction::forward);
         m_bwd_P = backend::any_size_dft<double>(m_P, fft_direction::backward);
-        // Ŵ = DFT_P(W mod P) · (2π/nphi)/P: the weights' spectrum with the φ quadrature and
-        // the 1/P of the convolution folded in.
-        std::vector<cpx> w(m_P + 8);
-        cpx* wa = backend::detail::align64(w.data());
-        for (std::size_t p = 0; p < m_P; ++p) wa[p] = 0;
-        for (int p = -(2 * L - 2); p <= 2 * L - 2; ++p) {
-            cpx v = 0;
-            if (p == 1 || p == -1) v = cpx(0, p * pi / 2);
-            else if (p % 2 == 0) v = 2.0 / (1.0 - static_cast<double>(p) * p);
-            wa[wrap(p, m_P)] += v;
-        }
-        std::vector<cpx> sc(m_fwd_P.scratch_size());
-        m_fwd_P.execute(wa, sc.data());
-        m_what.resize(m_P);
+        // K̂_r = DFT_P of K_t = W_e(2(t + 2a_lo + r)), t < 2na − 1 (the Hankel kernel of class r),
+        // with the φ quadrature 2π/nphi and the 1/P of the inverse transform folded in.
         const double scale = 2 * pi / static_cast<double>(nphi) / static_cast<double>(m_P);
-        for (std::size_t p = 0; p < m_P; ++p) m_what[p] = wa[p] * scale;
+        std::vector<cpx> kb(m_P + 8), sc(m_fwd_P.scratch_size());
+        cpx* ka = backend::detail::align64(kb.data());
+        for (int r = 0; r < 2; ++r) {
+            for (std::size_t t = 0; t < m_P; ++t) ka[t] = 0;
+            for (std::size_t t = 0; m_na[r] && t < 2 * m_na[r] - 1; ++t) {
+                const double p = 2.0 * (static_cast<double>(t) + 2.0 * m_alo[r] + r);
+                ka[t] = 2.0 / (1.0 - p * p);
+            }
+            m_fwd_P.execute(ka, sc.data());
+            m_khat[r].resize(m_P);
+            for (std::size_t t = 0; t < m_P; ++t) m_khat[r][t] = ka[t] * scale;
+        }
     }
 
     /// Number of Legendre nodes (L) and their trig data ϑ_j = π(j + ½)/L.
@@ -107,43 +124,58 @@ public:
         std::size_t fs = 0;
         for (const auto* f : {&m_fwd_M, &m_bwd_M, &m_fwd_N, &m_bwd_N, &m_fwd_P, &m_bwd_P})
             fs = std::max(fs, f->scratch_size());
-        return pad(m_M) + pad(m_N) + pad(m_P) + fs + 8;
+        return pad(m_M) + pad(m_N) + pad(m_P) + 2 * pad(m_alpha.size()) + fs + 8;
     }
 
     /// Analysis map A: ring column F: (n_rings) of order m → weighted node values vr, vi: (L).
     void analysis(int m, int spin, const cpx* F, cpx* work, double* vr, double* vi) const {
+        analysis_pair(m, spin, F, nullptr, work, vr, vi, nullptr, nullptr);
+    }
+    /// A on two columns at once: FA of order m, FB (or null) of an order of the opposite
+    /// parity → (vrA, viA), (vrB, viB): (L) each.
+    void analysis_pair(int m, int spin, const cpx* FA, const cpx* FB, cpx* work, double* vrA, double* viA,
+                       double* vrB, double* viB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
         for (std::size_t j = 0; j < m_M; ++j) {
             const std::size_t src = source(j);
-            w.e[j] = src == j ? F[j] : sigma * F[src];
+            cpx v = extension(FA, j, src, sigma);
+            if (FB) v += extension(FB, j, src, -sigma);
+            w.e[j] = v;
         }
         m_fwd_M.execute(w.e, w.fs);
-        for (std::size_t p = 0; p < m_P; ++p) w.g[p] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.g[m_iPn[i]] = mul(w.e[m_iM[i]], m_beta[i]);
-        convolve(w, false);
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.x[i] = mul(w.e[m_iM[i]], m_beta[i]);
+        hankel(w);
         for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.g[m_iP[i]], m_gamma[i]);
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.y[i], m_gamma[i]);
         m_fwd_N.execute(w.h, w.fs);
-        fold(w.h, sigma, vr, vi);
+        fold(w.h, sigma, vrA, viA);
+        if (FB) fold(w.h, -sigma, vrB, viB);
     }
     /// The Hermitian adjoint of analysis: vr, vi: (L) → F: (n_rings).
     void analysis_adjoint(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
+        analysis_adjoint_pair(m, spin, vr, vi, nullptr, nullptr, work, F, nullptr);
+    }
+    /// The Hermitian adjoint of analysis_pair: (vrA, viA), (vrB, viB) or null → FA, FB (or null).
+    void analysis_adjoint_pair(int m, int spin, const double* vrA, const double* viA, const double* vrB,
+                               const double* viB, cpx* work, cpx* FA, cpx* FB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        unfold(vr, vi, sigma, w.h);
+        unfold(vrA, viA, sigma, w.h);
+        if (vrB)
+            for (std::size_t j = 0; j < n_nodes(); ++j) {
+                const cpx v(vrB[j], viB[j]);
+                w.h[j] += v;
+                w.h[m_N - 1 - j] -= sigma * v;
+            }
         m_bwd_N.execute(w.h, w.fs);
-        for (std::size_t p = 0; p < m_P; ++p) w.g[p] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.g[m_iP[i]] = mul(w.h[m_iN[i]], std::conj(m_gamma[i]));
-        convolve(w, true);
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.x[i] = mul(w.h[m_iN[i]], std::conj(m_gamma[i]));
+        hankel(w);
         for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.g[m_iPn[i]], std::conj(m_beta[i]));
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.y[i], std::conj(m_beta[i]));
         m_bwd_M.execute(w.e, w.fs);
-        for (std::size_t t = 0; t < m_nr; ++t) F[t] = 0;
-        for (std::size_t j = 0; j < m_M; ++j) {
-            const std::size_t src = source(j);
-            F[src] += src == j ? w.e[j] : sigma * w.e[j];
-        }
+        restrict(w.e, sigma, FA);
+        if (FB) restrict(w.e, -sigma, FB);
     }
     /// Synthesis map R: node values vr, vi: (L) of order m → ring column F: (n_rings).
     void synthesis(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
@@ -170,7 +202,7 @@ public:
 
 private:
     struct parts {
-        cpx *e, *h, *g, *fs;  // (M), (N), (P), FFT scratch; each 64-byte aligned
+        cpx *e, *h, *g, *x, *y, *fs;  // (M), (N), (P), (2L−1) ×2, FFT scratch; 64-byte aligned
     };
     static std::size_t pad(std::size_t n) { return (n + 7) / 8 * 8; }
     [[nodiscard]] parts carve(cpx* work) const {
@@ -179,7 +211,9 @@ private:
         w.e = a;
         w.h = w.e + pad(m_M);
         w.g = w.h + pad(m_N);
-        w.fs = w.g + pad(m_P);
+        w.x = w.g + pad(m_P);
+        w.y = w.x + pad(m_alpha.size());
+        w.fs = w.y + pad(m_alpha.size());
         return w;
     }
     static double parity(int m, int spin) { return ((m + spin) % 2 == 0) ? 1.0 : -1.0; }
@@ -187,18 +221,32 @@ private:
     static cpx mul(const cpx& a, const cpx& b) {
         return cpx(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
     }
-    /// g ← DFT_P^{−1}(Ŵ · DFT_P g) (conj(Ŵ) for the adjoint; 1/P is in Ŵ).
-    void convolve(const parts& w, bool adjoint) const {
-        m_fwd_P.execute(w.g, w.fs);
-        double* g = reinterpret_cast<double*>(w.g);
-        const double* c = reinterpret_cast<const double*>(m_what.data());
-        const double s = adjoint ? -1.0 : 1.0;
-        for (std::size_t p = 0; p < m_P; ++p) {
-            const double xr = g[2 * p], xi = g[2 * p + 1], cr = c[2 * p], ci = s * c[2 * p + 1];
-            g[2 * p] = xr * cr - xi * ci;
-            g[2 * p + 1] = xr * ci + xi * cr;
+    /// y ← H_e x (self-adjoint), x, y: (2L−1) by k + L − 1; see the file comment.
+    void hankel(const parts& w) const {
+        const auto L1 = static_cast<long long>(m_L - 1);
+        const std::size_t nk = static_cast<std::size_t>(2 * L1 + 1);
+        const cpx* x = w.x;
+        cpx* y = w.y;
+        for (std::size_t i = 0; i < nk; ++i) y[i] = 0;
+        // Even part, per class r: out_b' = Σ_a' in_a' K_{a'+b'} = (reversed in ⊛ K)_{na−1+b'}.
+        cpx* g = w.g;
+        for (int r = 0; r < 2; ++r) {
+            const std::size_t na = m_na[r];
+            if (!na) continue;
+            const long long k0 = 2 * static_cast<long long>(m_alo[r]) + r;  // k of a' = 0
+            for (std::size_t j = 0; j < na; ++j) g[j] = x[static_cast<std::size_t>(k0 + 2 * static_cast<long long>(na - 1 - j) + L1)];
+            for (std::size_t j = na; j < m_P; ++j) g[j] = 0;
+            m_fwd_P.execute(g, w.fs);
+            double* gd = reinterpret_cast<double*>(g);
+            const double* c = reinterpret_cast<const double*>(m_khat[r].data());
+            for (std::size_t p = 0; p < m_P; ++p) {
+                const double xr = gd[2 * p], xi = gd[2 * p + 1], cr = c[2 * p], ci = c[2 * p + 1];
+                gd[2 * p] = xr * cr - xi * ci;
+                gd[2 * p + 1] = xr * ci + xi * cr;
+            }
+            m_bwd_P.execute(g, w.fs);
+            for (std::size_t b = 0; b < na; ++b) y[static_cast<std::size_t>(k0 + 2 * static_cast<long long>(b) + L1)] += g[na - 1 + b];
         }
-        m_bwd_P.execute(w.g, w.fs);
     }
     /// Node values on the N-point circle → the L nodes: h_j + σ h_{N−1−j}.
     void fold(const cpx* h, double sigma, double* vr, double* vi) const {
@@ -215,6 +263,27 @@ private:
             h[m_N - 1 - j] = sigma * h[j];
         }
     }
+    /// Sample j of the σ-extension of column F (src = source(j)): exactly σ-symmetric, so a
+    /// ring that is its own mirror is dropped when σ = −1.
+    [[nodiscard]] cpx extension(const cpx* F, std::size_t j, std::size_t src, double sigma) const {
+        if (sigma < 0 && self_mirror(src)) return 0;
+        return src == j ? F[j] : sigma * F[src];
+    }
+    /// The transpose of the σ-extension: F_t = Σ_{j: source(j) = t} (1 or σ) e_j.
+    void restrict(const cpx* e, double sigma, cpx* F) const {
+        for (std::size_t t = 0; t < m_nr; ++t) F[t] = 0;
+        for (std::size_t j = 0; j < m_M; ++j) {
+            const std::size_t src = source(j);
+            F[src] += src == j ? e[j] : sigma * e[j];
+        }
+        if (sigma < 0)
+            for (std::size_t t = 0; t < m_nr; ++t)
+                if (self_mirror(t)) F[t] = 0;
+    }
+    /// Ring t maps onto itself under θ → −θ (MW: the south pole; MWSS: both poles).
+    [[nodiscard]] bool self_mirror(std::size_t t) const {
+        return m_half ? 2 * t + 1 == m_M : (t == 0 || 2 * t == m_M);
+    }
     /// Ring whose value the extended sample j copies (j itself on [0, π]; the mirror
     /// 2π − θ_j beyond: MW θ_j = 2π(j+½)/M ↔ ring M−1−j, MWSS θ_j = 2πj/M ↔ ring M−j).
     [[nodiscard]] std::size_t source(std::size_t j) const {
@@ -229,9 +298,12 @@ private:
     int m_L = 0;
     bool m_half = false;
     std::size_t m_nr = 0, m_M = 0, m_N = 0, m_P = 0;
+    std::size_t m_na[2] = {0, 0};  // orders k ≡ r (mod 2) with |k| ≤ L−1: k = 2(a_lo + a') + r
+    int m_alo[2] = {0, 0};
     std::vector<ring_trig> m_trig;
-    std::vector<cpx> m_alpha, m_beta, m_gamma, m_what;    // (2L−1) per order k = −(L−1)..L−1; (P)
-    std::vector<std::size_t> m_iM, m_iN, m_iP, m_iPn;      // k mod M, k mod N, k mod P, −k mod P
+    std::vector<cpx> m_alpha, m_beta, m_gamma;  // (2L−1) per order k = −(L−1)..L−1
+    std::vector<cpx> m_khat[2];                 // (P) per class: the scaled DFT of the Hankel kernel
+    std::vector<std::size_t> m_iM, m_iN;        // k mod M, k mod N
     backend::any_size_dft<double> m_fwd_M, m_bwd_M, m_fwd_N, m_bwd_N, m_fwd_P, m_bwd_P;
 };
 

@@ -86,7 +86,12 @@ public:
         sphaera::detail::require_in_range("sht::plan: spin", spin, -(L - 1), L - 1);
         if (m_geom.nrings() == 0)
             sphaera::detail::raise<invalid_argument>("sht::plan: the geometry has no rings; at least one is needed");
-        for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
+        // One plan pair per distinct ring length; rare awkward lengths (HEALPix polar rings)
+        // take Bluestein, which plans in microseconds (see any_size_dft_set::add).
+        std::vector<std::size_t> lengths;
+        lengths.reserve(m_geom.nrings());
+        for (const auto& g : m_geom.rings()) lengths.push_back(g.nphi);
+        m_ffts.add_all(lengths);
         m_engine = engine_type(L, spin, m_geom);
     }
     plan(const plan&) = delete;

@@ -8,6 +8,7 @@
 /// size serves every ring and thread; planning takes the process-wide FFTW planner mutex
 /// of fftw_engine.hpp.
 
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <map>
@@ -113,21 +114,86 @@ private:
     std::size_t m_n = 0;
 };
 
+/// The r2c/c2r pair of one ring length n: FFTW's real plans, or, for an awkward n (a prime
+/// factor above 7) used by few rings, a complex any_size_dft (Bluestein; microseconds to
+/// plan where FFTW_ESTIMATE takes milliseconds) on the real data in caller scratch.
+template <class T>
+class real_ring_dft {
+public:
+    real_ring_dft() = default;
+    real_ring_dft(std::size_t n, bool real_plans) : m_n(n) {
+        using backend::fft_direction;
+        if (real_plans) {
+            m_real = fftw_real_pair<T>(n);
+            return;
+        }
+        using pol = typename backend::any_size_dft<T>::policy;
+        m_fwd = backend::any_size_dft<T>(n, fft_direction::forward, pol::fast_planning);
+        m_bwd = m_fwd.reversed();
+    }
+    [[nodiscard]] std::size_t size() const { return m_n; }
+    /// Complex values of scratch forward/backward need (0 for FFTW real plans).
+    [[nodiscard]] std::size_t scratch_size() const {
+        return m_real.size() ? 0 : m_n + 16 + std::max(m_fwd.scratch_size(), m_bwd.scratch_size());
+    }
+    /// in: (n) real → out: (n/2 + 1) complex; scratch: (scratch_size()).
+    void forward(const T* in, std::complex<T>* out, std::complex<T>* scratch) const {
+        if (m_real.size()) return m_real.forward(in, out);
+        std::complex<T>* a = backend::detail::align64(scratch);
+        for (std::size_t j = 0; j < m_n; ++j) a[j] = std::complex<T>(in[j], T(0));
+        m_fwd.execute(a, a + m_n + 8);
+        std::copy(a, a + m_n / 2 + 1, out);
+    }
+    /// in: (n/2 + 1) complex (destroyed) → out: (n) real; scratch: (scratch_size()).
+    void backward(std::complex<T>* in, T* out, std::complex<T>* scratch) const {
+        if (m_real.size()) return m_real.backward(in, out);
+        std::complex<T>* a = backend::detail::align64(scratch);
+        const std::size_t half = m_n / 2;
+        // c2r reads Im c_0 (and Im c_{n/2}, n even) as zero: the spectrum is made Hermitian.
+        a[0] = std::complex<T>(in[0].real(), T(0));
+        for (std::size_t k = 1; k <= half; ++k) a[k] = in[k];
+        if (m_n % 2 == 0) a[half] = std::complex<T>(in[half].real(), T(0));
+        for (std::size_t k = half + 1; k < m_n; ++k) a[k] = std::conj(a[m_n - k]);
+        m_bwd.execute(a, a + m_n + 8);
+        for (std::size_t j = 0; j < m_n; ++j) out[j] = a[j].real();
+    }
+
+private:
+    std::size_t m_n = 0;
+    fftw_real_pair<T> m_real;
+    backend::any_size_dft<T> m_fwd, m_bwd;
+};
+
 /// Real DFT plans for a set of ring lengths (one pair per distinct n).
 template <class T>
 class fftw_real_set {
 public:
-    void add(std::size_t n, unsigned flags = FFTW_ESTIMATE) {
-        if (!m_plans.count(n)) m_plans.emplace(n, fftw_real_pair<T>(n, flags));
+    /// Adds the plans of length n, executed \p uses times per transform: FFTW real plans for
+    /// n ≤ 128 or n used by many rings, Bluestein otherwise (see real_ring_dft).
+    void add(std::size_t n, std::size_t uses = backend::any_size_dft_set<T>::many_uses) {
+        if (m_plans.count(n)) return;
+        const bool real_plans = n <= 128 || uses >= backend::any_size_dft_set<T>::many_uses;
+        const auto it = m_plans.emplace(n, real_ring_dft<T>(n, real_plans)).first;
+        m_scratch = std::max(m_scratch, it->second.scratch_size());
     }
-    [[nodiscard]] const fftw_real_pair<T>& get(std::size_t n) const {
+    /// Adds every ring length of `lengths` (repeats counted).
+    template <class Range>
+    void add_all(const Range& lengths) {
+        std::map<std::size_t, std::size_t> count;
+        for (const auto n : lengths) ++count[static_cast<std::size_t>(n)];
+        for (const auto& [n, c] : count) add(n, c);
+    }
+    [[nodiscard]] const real_ring_dft<T>& get(std::size_t n) const {
         const auto it = m_plans.find(n);
         if (it == m_plans.end()) sphaera::detail::raise<invalid_argument>("fftw_real_set: no plan of size ", n);
         return it->second;
     }
+    /// Largest scratch_size() over the set.
+    [[nodiscard]] std::size_t scratch_size() const { return m_scratch; }
 
 private:
-    std::map<std::size_t, fftw_real_pair<T>> m_plans;
+    std::map<std::size_t, real_ring_dft<T>> m_plans;
+    std::size_t m_scratch = 0;
 };
 
 }  // namespace sphaera::sht::detail

@@ -76,7 +76,11 @@ public:
                                                      " is out of range; valid range is [1, ", max_band_limit, "]");
         if (m_geom.nrings() == 0)
             sphaera::detail::raise<invalid_argument>("sht::real_plan: the geometry has no rings; at least one is needed");
-        for (const auto& g : m_geom.rings()) m_ffts.add(g.nphi);
+        // One plan per distinct ring length (Bluestein for rare awkward ones; real_fft.hpp).
+        std::vector<std::size_t> lengths;
+        lengths.reserve(m_geom.nrings());
+        for (const auto& g : m_geom.rings()) lengths.push_back(g.nphi);
+        m_ffts.add_all(lengths);
         m_engine = engine_type(L, 0, m_geom);
     }
     real_plan(const real_plan&) = delete;
@@ -104,7 +108,7 @@ public:
         w.ph.resize(ph_size());
         const int nt = std::max(1, threads());
         for (int t = 0; t < nt; ++t) w.eng.push_back(m_engine.make_scratch());
-        w.ring.resize(static_cast<std::size_t>(nt) * half_size());
+        w.ring.resize(static_cast<std::size_t>(nt) * ring_stride());
         return w;
     }
 
@@ -189,9 +193,11 @@ private:
     [[nodiscard]] std::size_t ph_size() const { return static_cast<std::size_t>(m_L) * m_geom.nrings(); }
     [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
     [[nodiscard]] std::size_t half_size() const { return m_geom.max_nphi() / 2 + 1; }
+    /// Per-thread ring buffer: the half-spectrum, then the FFT scratch of awkward lengths.
+    [[nodiscard]] std::size_t ring_stride() const { return half_size() + m_ffts.scratch_size(); }
     void check_workspace(const workspace& w) const {
         if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
-            w.ring.size() < static_cast<std::size_t>(std::max(1, threads())) * half_size())
+            w.ring.size() < static_cast<std::size_t>(std::max(1, threads())) * ring_stride())
             sphaera::detail::raise<invalid_argument>("sht::real_plan: the workspace was not made by this plan's make_workspace()");
     }
     std::size_t batch_count(const char* what, std::size_t nalm, std::size_t nmap) const {
@@ -208,7 +214,7 @@ private:
 #ifdef _OPENMP
         t = omp_get_thread_num();
 #endif
-        return w.ring.data() + static_cast<std::size_t>(t) * half_size();
+        return w.ring.data() + static_cast<std::size_t>(t) * ring_stride();
     }
     void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
         if (nalm != alm_size())
@@ -265,7 +271,7 @@ private:
                         if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
                     }
                 });
-                m_ffts.get(g.nphi).backward(buf, map + g.offset);
+                m_ffts.get(g.nphi).backward(buf, map + g.offset, buf + half_size());
             }
         }
     }
@@ -280,7 +286,7 @@ private:
             for (std::size_t r = 0; r < nr; ++r) {
                 const ring& g = m_geom[r];
                 const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                m_ffts.get(g.nphi).forward(map + g.offset, buf);
+                m_ffts.get(g.nphi).forward(map + g.offset, buf, buf + half_size());
                 const double scale = weighted ? pixel_weight(r) : 1.0;
                 for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                     const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
