@@ -1,7 +1,7 @@
 /// \file test_wavelet_real.cpp
 /// \brief wavelets::real_plan: exact reconstruction (N = 1..4, full and multiresolution,
 /// double and float), agreement with the complex plan on real input, dot-product tests of
-/// both adjoints in the real inner product, and the spin check.
+/// both adjoints in the real inner product, and the spin check; s2wav compatibility mode.
 
 #include <catch2/catch.hpp>
 
@@ -17,11 +17,14 @@ using namespace sphaera;
 using wavelets::resolution;
 
 TEST_CASE("real plan: exact reconstruction and agreement with the complex plan", "[wavelets][real]") {
+    // compat: s2wav's conventions (trapezium kernel, scale 0 on the ⌈λ²⌉ grid).
+    const bool compat = GENERATE(false, true);
     for (int N : {1, 2, 3, 4})
         for (auto res : {resolution::full, resolution::multi}) {
             wavelets::parameters p;
             p.L = 32;
             p.N = N;
+            if (compat) p.quadrature = wavelets::kernel_quadrature::s2wav_trapezium;
             wavelets::real_plan<double> wr(p, res);
             wavelets::plan<double> wc(p, res);
             sht::real_plan<double> s(p.L, sht::mw_geometry(p.L));
@@ -30,7 +33,7 @@ TEST_CASE("real plan: exact reconstruction and agreement with the complex plan",
             s.synthesis({alm.data(), alm.size()}, {f.data(), f.size()});
             wr.analysis({f.data(), f.size()}, {c.data(), c.size()});
             wr.synthesis({c.data(), c.size()}, {g.data(), g.size()});
-            INFO("N = " << N << (res == resolution::full ? " full" : " multi"));
+            INFO("N = " << N << (res == resolution::full ? " full" : " multi") << (compat ? " compat" : ""));
             CHECK(test::rel_max_error(g, f) <= 1e-12);
             std::vector<std::complex<double>> fc(f.begin(), f.end()), cc(wc.coefficients_size());
             wc.analysis({fc.data(), fc.size()}, {cc.data(), cc.size()});

@@ -68,12 +68,18 @@ struct coefficient_layout {
         scaling_L = res == resolution::multi ? t.scaling_band_limit() : L;
         scaling_npix = sampling_geometry(s, scaling_L).npix();
         std::size_t off = scaling_npix;
+        // s2wav (samples.LN_j) puts scale 0 on the grid of scale 1 (L_0 = ⌈λ²⌉, not ⌈λ⌉);
+        // compatibility mode reproduces that grid so the coefficient arrays match element
+        // by element. The kernel support is unchanged (κ_0 vanishes above ⌈λ⌉).
+        const bool s2wav_grid = t.params().quadrature == kernel_quadrature::s2wav_trapezium &&
+                                t.params().kind == kernel::s2dw && t.j_max() >= 1;
         for (int j = t.j_min(); j <= t.j_max(); ++j) {
             scale_layout sc;
             sc.j = j;
             sc.support = t.scale_band_limit(j);
-            sc.L = res == resolution::multi ? sc.support : L;
-            sc.N = res == resolution::multi ? t.scale_azimuthal_band_limit(j) : t.azimuthal_band_limit();
+            const int grid = (s2wav_grid && j == 0) ? t.scale_band_limit(1) : sc.support;
+            sc.L = res == resolution::multi ? grid : L;
+            sc.N = res == resolution::multi ? t.grid_azimuthal_band_limit(grid) : t.azimuthal_band_limit();
             sc.npix = sampling_geometry(s, sc.L).npix();
             for (int n = -(t.azimuthal_band_limit() - 1); n < t.azimuthal_band_limit(); ++n)
                 if (t.live_channel(n) && n > -sc.support && n < sc.support && n > -sc.N && n < sc.N) sc.channels.push_back(n);

@@ -116,8 +116,10 @@ public:
     }
     /// Azimuthal band-limit of scale j's multiresolution grid, as s2wav: min(N, L_j) raised
     /// by one where needed to keep the parity of N (its orientations γ_k = 2πk/(2N_j−1)).
-    [[nodiscard]] int scale_azimuthal_band_limit(int j) const {
-        int Nj = std::min(m_p.N, scale_band_limit(j));
+    [[nodiscard]] int scale_azimuthal_band_limit(int j) const { return grid_azimuthal_band_limit(scale_band_limit(j)); }
+    /// The same rule for a grid of band-limit Lg: min(N, Lg), plus one if its parity differs from N's.
+    [[nodiscard]] int grid_azimuthal_band_limit(int Lg) const {
+        const int Nj = std::min(m_p.N, Lg);
         return Nj + (Nj + m_p.N) % 2;
     }
 
