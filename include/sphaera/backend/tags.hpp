@@ -70,7 +70,4 @@ concept host_backend =
 template <backend_tag B>
 using memory_space_t = typename std::remove_cvref_t<B>::memory_space;
 
-/// Number of threads an openmp tag asks for (0 → OpenMP default).
-inline int thread_count(const backend::openmp& b) { return b.threads; }
-
 }  // namespace sphaera

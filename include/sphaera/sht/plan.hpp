@@ -26,6 +26,7 @@
 #endif
 
 #include "sphaera/backend/fftw_engine.hpp"
+#include "sphaera/backend/host_eval.hpp"
 #include "sphaera/backend/tags.hpp"
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/view.hpp"
@@ -37,13 +38,10 @@
 namespace sphaera::sht {
 
 namespace detail {
-inline int thread_count(const backend::serial&) { return 1; }
-inline int thread_count(const backend::openmp& b) {
-#ifdef _OPENMP
-    return b.threads > 0 ? b.threads : omp_get_max_threads();
-#else
-    return b.threads > 0 ? 1 : 1;
-#endif
+/// Threads a host backend runs with (the core evaluators' rule: openmp{0} = OpenMP default).
+template <class B>
+int thread_count(const B& b) {
+    return sphaera::detail::host_threads(b);
 }
 }  // namespace detail
 
