@@ -13,12 +13,11 @@
 // and the first run) and prints `median_s=<seconds>` on stdout, so external comparisons
 // time the transform and not process start-up or file I/O. Any bad argument or file: one
 // line on stderr, exit 2.
+#include "cli_support.hpp"
 #include <sphaera/io/npy.hpp>
 #include <sphaera/sht/sht.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
 #include <complex>
 #include <cstdlib>
 #include <iostream>
@@ -31,9 +30,9 @@ using cd = std::complex<double>;
 
 namespace {
 
-struct usage_error : sphaera::error {
-    using sphaera::error::error;
-};
+using cli::check_shape;
+using cli::parse_int;
+using cli::usage_error;
 
 struct options {
     std::string direction, sampling, in, out;
@@ -41,14 +40,6 @@ struct options {
     long long nside = 0;
     bool reality = false, single = false;
 };
-
-long long parse_int(std::string_view flag, std::string_view text) {
-    long long v = 0;
-    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || p != text.data() + text.size())
-        sphaera::detail::raise<usage_error>(flag, " expects an integer, got '", text, "'");
-    return v;
-}
 
 options parse(int argc, char** argv) {
     options o;
@@ -117,16 +108,7 @@ template <class X, class Y, class Apply>
 void execute(const options& o, const std::vector<X>& x, std::vector<Y>& y, Apply apply) {
     const view<const X> in(x.data(), x.size());
     const view<Y> out(y.data(), y.size());
-    apply(in, out);
-    if (o.repeat == 0) return;
-    std::vector<double> seconds;
-    for (int r = 0; r < o.repeat; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        apply(in, out);
-        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::nth_element(seconds.begin(), seconds.begin() + seconds.size() / 2, seconds.end());
-    std::cout << "median_s=" << seconds[seconds.size() / 2] << '\n';
+    cli::run_and_time(o.repeat, [&] { apply(in, out); });
 }
 
 /// Harmonic → map (synthesis or adjoint_analysis) with plan p.
@@ -177,16 +159,6 @@ std::vector<cd> transform_real(const options& o, const sht::ring_geometry& g, co
     std::vector<C> y(p.alm_size());
     run_to_harmonic(o, p, x, y);
     return {y.begin(), y.end()};
-}
-
-void check_shape(const std::string& file, const std::vector<std::size_t>& got, const std::vector<std::size_t>& want) {
-    if (got == want) return;
-    auto str = [](const std::vector<std::size_t>& s) {
-        std::string r = "(";
-        for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
-        return r + (s.size() == 1 ? ",)" : ")");
-    };
-    sphaera::detail::raise<usage_error>("'", file, "' has shape ", str(got), " but ", str(want), " is expected");
 }
 
 int run(int argc, char** argv) {

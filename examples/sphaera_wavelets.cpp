@@ -17,12 +17,11 @@
 // roundtrip goes map → map through analysis then synthesis (timed together, for speed and
 // peak-memory measurements of one analysis + synthesis) and prints `max_error=<max|g − f|>`.
 // Any bad argument or file: one line on stderr, exit 2.
+#include "cli_support.hpp"
 #include <sphaera/io/npy.hpp>
 #include <sphaera/wavelets/wavelets.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
 #include <complex>
 #include <cstdlib>
 #include <iostream>
@@ -35,9 +34,9 @@ using cd = std::complex<double>;
 
 namespace {
 
-struct usage_error : sphaera::error {
-    using sphaera::error::error;
-};
+using cli::check_shape;
+using cli::parse_int;
+using cli::usage_error;
 
 struct options {
     std::string direction, in, out;
@@ -47,14 +46,6 @@ struct options {
     int threads = 0, repeat = 0;
     bool reality = false;
 };
-
-long long parse_int(std::string_view flag, std::string_view text) {
-    long long v = 0;
-    const auto [q, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || q != text.data() + text.size())
-        sphaera::detail::raise<usage_error>(flag, " expects an integer, got '", text, "'");
-    return v;
-}
 
 double parse_double(std::string_view flag, std::string_view text) {
     const std::string s(text);
@@ -121,30 +112,6 @@ options parse(int argc, char** argv) {
     return o;
 }
 
-/// Runs apply() once, then `repeat` more times, printing the median seconds.
-template <class Apply>
-void execute(const options& o, Apply apply) {
-    apply();
-    if (o.repeat == 0) return;
-    std::vector<double> seconds;
-    for (int r = 0; r < o.repeat; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        apply();
-        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::nth_element(seconds.begin(), seconds.begin() + static_cast<std::ptrdiff_t>(seconds.size() / 2), seconds.end());
-    std::cout << "median_s=" << seconds[seconds.size() / 2] << '\n';
-}
-
-void check_shape(const std::string& file, const std::vector<std::size_t>& got, const std::vector<std::size_t>& want) {
-    if (got == want) return;
-    auto str = [](const std::vector<std::size_t>& s) {
-        std::string r = "(";
-        for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
-        return r + (s.size() == 1 ? ",)" : ")");
-    };
-    sphaera::detail::raise<usage_error>("'", file, "' has shape ", str(got), " but ", str(want), " is expected");
-}
 
 /// The transform with plan type Plan on element type X (cd, or double with --reality).
 template <class Plan, class X>
@@ -159,7 +126,7 @@ int transform(const options& o) {
     std::vector<X> coef(roundtrip ? w.coefficients_size() : 0);
     const view<const X> x(in.values.data(), in.values.size());
     const view<X> y(out.data(), out.size());
-    execute(o, [&] {
+    cli::run_and_time(o.repeat, [&] {
         if (roundtrip) {
             w.analysis(x, view<X>(coef.data(), coef.size()));
             w.synthesis(view<const X>(coef.data(), coef.size()), y);
