@@ -31,6 +31,7 @@
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/view.hpp"
 #include "sphaera/sht/geometry.hpp"
+#include "sphaera/sht/plan_checks.hpp"
 #include "sphaera/sht/legendre_engine.hpp"
 #include "sphaera/sht/samplings.hpp"
 #include "sphaera/sht/wigner_recursion.hpp"
@@ -208,25 +209,10 @@ private:
     [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
 
     void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
-        if (nalm != alm_size())
-            sphaera::detail::raise<shape_mismatch>("sht::plan::", what, ": alm has size ", nalm,
-                                                   " but L = ", m_L, " needs L^2 = ", alm_size());
-        if (nmap != map_size())
-            sphaera::detail::raise<shape_mismatch>("sht::plan::", what, ": map has size ", nmap,
-                                                   " but the geometry has ", map_size(), " pixels");
+        detail::check_transform_sizes("plan", what, m_L, nalm, alm_size(), nmap, map_size());
     }
-    void require_weights(const char* what) const {
-        if (!m_geom.has_weights())
-            sphaera::detail::raise<invalid_argument>(
-                "sht::plan::", what, ": the ", sampling_name(m_geom.kind()), " geometry has no quadrature weights",
-                (m_geom.kind() == sampling::mw || m_geom.kind() == sampling::mwss)
-                    ? " and was built for a band-limit below L" : "",
-                "; analysis needs MW/MWSS/GL/DH/CC grids or ring weights");
-    }
-    /// Pixel weight w_r 2π/nphi_r of ring r (the φ and θ quadrature together).
-    [[nodiscard]] double pixel_weight(std::size_t r) const {
-        return m_geom[r].weight * 2 * std::numbers::pi / static_cast<double>(m_geom[r].nphi);
-    }
+    void require_weights(const char* what) const { detail::require_ring_weights("plan", what, m_geom); }
+    [[nodiscard]] double pixel_weight(std::size_t r) const { return detail::pixel_weight(m_geom, r); }
 
     [[nodiscard]] std::size_t ring_stride() const { return m_geom.max_nphi() + m_ffts.scratch_size() + 16; }
     void check_workspace(const workspace& w) const {

@@ -31,6 +31,7 @@
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/view.hpp"
 #include "sphaera/sht/geometry.hpp"
+#include "sphaera/sht/plan_checks.hpp"
 #include "sphaera/sht/legendre_engine.hpp"
 #include "sphaera/sht/plan.hpp"
 #include "sphaera/sht/real_fft.hpp"
@@ -217,24 +218,10 @@ private:
         return w.ring.data() + static_cast<std::size_t>(t) * ring_stride();
     }
     void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
-        if (nalm != alm_size())
-            sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": alm has size ", nalm,
-                                                   " but L = ", m_L, " needs L^2 = ", alm_size());
-        if (nmap != map_size())
-            sphaera::detail::raise<shape_mismatch>("sht::real_plan::", what, ": map has size ", nmap,
-                                                   " but the geometry has ", map_size(), " pixels");
+        detail::check_transform_sizes("real_plan", what, m_L, nalm, alm_size(), nmap, map_size());
     }
-    void require_weights(const char* what) const {
-        if (!m_geom.has_weights())
-            sphaera::detail::raise<invalid_argument>(
-                "sht::real_plan::", what, ": the ", sampling_name(m_geom.kind()), " geometry has no quadrature weights",
-                (m_geom.kind() == sampling::mw || m_geom.kind() == sampling::mwss)
-                    ? " and was built for a band-limit below L" : "",
-                "; analysis needs MW/MWSS/GL/DH/CC grids or ring weights");
-    }
-    [[nodiscard]] double pixel_weight(std::size_t r) const {
-        return m_geom[r].weight * 2 * std::numbers::pi / static_cast<double>(m_geom[r].nphi);
-    }
+    void require_weights(const char* what) const { detail::require_ring_weights("real_plan", what, m_geom); }
+    [[nodiscard]] double pixel_weight(std::size_t r) const { return detail::pixel_weight(m_geom, r); }
     /// Calls f(m, m mod nphi, e^{imφ0}) for m = 0..L−1 (rotation recomputed every 32 orders).
     template <class F>
     void for_each_order(const ring& g, F&& f) const {
