@@ -3,6 +3,7 @@
 /// every dtype and rank, Fortran order, versions 2.0/3.0, and every malformed-file error.
 
 #include "sphaera/io/npy.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,23 +26,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-/// A fresh directory under the system temp dir, removed with its contents at scope exit.
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() /
-               ("sphaera_test_npy_" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    [[nodiscard]] fs::path operator/(const std::string& name) const { return path / name; }
-};
+using sphaera::test::temp_dir;
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

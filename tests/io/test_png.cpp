@@ -3,6 +3,7 @@
 /// through libpng, and compared pixel by pixel with what the documented rules predict.
 
 #include "sphaera/io/png.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <png.h>
@@ -24,22 +25,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() /
-               ("sphaera_test_png_" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    [[nodiscard]] fs::path operator/(const std::string& name) const { return path / name; }
-};
+using sphaera::test::temp_dir;
 
 /// A PNG file read back as 8-bit RGB, whatever its stored format.
 struct picture {
