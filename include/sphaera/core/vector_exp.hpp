@@ -18,11 +18,14 @@
 #include <cstdint>
 #include <limits>
 
+#include "sphaera/core/config.hpp"
+
 namespace sphaera::math::detail {
 
-/// c ? a : b as bit operations on the representations (vectorises as a blend).
+/// c ? a : b as bit operations on the representations (vectorises as a blend). Host and
+/// device: vector_math.hpp's log and sincos run in kernels too.
 template <class T, class U>
-inline T bit_select(bool c, T a, T b) {
+SPHAERA_HD inline T bit_select(bool c, T a, T b) {
     const U m = -static_cast<U>(c);
     return std::bit_cast<T>((m & std::bit_cast<U>(a)) | (~m & std::bit_cast<U>(b)));
 }
