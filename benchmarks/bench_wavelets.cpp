@@ -3,6 +3,7 @@
 //
 //   BM_wavelet_roundtrip      analysis + synthesis, {L, N, real (0/1), multires (0/1), threads}
 //   BM_wavelet_analysis       analysis only, same arguments
+//   BM_wavelet_roundtrip_allocating  the overloads without a workspace (one made per call)
 //   BM_spin_sht_analysis      one spin-2 sht::plan analysis at L (the unit of the issue's
 //                             budget: a multiresolution analysis should cost ≤ (1 + 2.2 N) of them)
 //
@@ -51,7 +52,9 @@ double sht_unit(int L, int threads, bool synthesis = false) {
     return cache[key] = best;
 }
 
-template <bool Roundtrip>
+/// Roundtrip: analysis + synthesis (else analysis only); Workspace: the allocation-free
+/// overloads with one workspace made before timing (else a workspace per call).
+template <bool Roundtrip, bool Workspace = true>
 void bench_wavelet(benchmark::State& state) {
     const int L = static_cast<int>(state.range(0)), N = static_cast<int>(state.range(1));
     const bool real = state.range(2) == 1, multi = state.range(3) == 1;
@@ -65,10 +68,16 @@ void bench_wavelet(benchmark::State& state) {
     double cpu = 0;
     std::size_t calls = 0;
     auto run = [&](auto& plan, auto& f, auto& c, auto& g) {
+        auto ws = plan.make_workspace();
         for (auto _ : state) {
             const double t0 = cpu_seconds();
-            plan.analysis({f.data(), f.size()}, {c.data(), c.size()});
-            if constexpr (Roundtrip) plan.synthesis({c.data(), c.size()}, {g.data(), g.size()});
+            if constexpr (Workspace) {
+                plan.analysis({f.data(), f.size()}, {c.data(), c.size()}, ws);
+                if constexpr (Roundtrip) plan.synthesis({c.data(), c.size()}, {g.data(), g.size()}, ws);
+            } else {
+                plan.analysis({f.data(), f.size()}, {c.data(), c.size()});
+                if constexpr (Roundtrip) plan.synthesis({c.data(), c.size()}, {g.data(), g.size()});
+            }
             cpu += cpu_seconds() - t0;
             ++calls;
             benchmark::DoNotOptimize(c.data());
@@ -114,6 +123,11 @@ void wavelet_args(benchmark::internal::Benchmark* b) {
 BENCHMARK(bench_wavelet<true>)->Name("BM_wavelet_roundtrip")->Apply(wavelet_args)->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(bench_wavelet<false>)->Name("BM_wavelet_analysis")->Apply(wavelet_args)->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()->UseRealTime();
+// The price of the allocating overloads (a workspace made per call) at small and mid L.
+BENCHMARK(bench_wavelet<true, false>)->Name("BM_wavelet_roundtrip_allocating")->Args({64, 3, 0, 1, 1})
+    ->Args({128, 3, 0, 1, 1})->Args({128, 3, 1, 1, 1})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(bench_wavelet<true, true>)->Name("BM_wavelet_roundtrip")->Args({64, 3, 0, 1, 1})->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(bench_spin_sht)->Name("BM_spin_sht_analysis")->Args({128, 1})->Args({256, 1})->Args({512, 1})
     ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();

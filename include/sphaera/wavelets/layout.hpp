@@ -59,20 +59,25 @@ namespace detail {
 /// The layouts of every scale (index j − J_min) and the scaling band-limit for a tiling.
 struct coefficient_layout {
     int scaling_L = 0;
+    /// The scaling grid's sampling: the plan's, except where s2wav stores a band-limit-1
+    /// scaling function as one value (its analysis' `Ls == 1` case, on every sampling):
+    /// compatibility mode then uses MW at L = 1, whose grid is that single sample.
+    sht::sampling scaling_sampling = sht::sampling::mw;
     std::size_t scaling_npix = 0;
     std::vector<scale_layout> scales;
     std::size_t total = 0;
 
     coefficient_layout(const tiling& t, resolution res, sht::sampling s) {
         const int L = t.band_limit();
+        const bool compat = t.params().quadrature == kernel_quadrature::s2wav_trapezium;
         scaling_L = res == resolution::multi ? t.scaling_band_limit() : L;
-        scaling_npix = sampling_geometry(s, scaling_L).npix();
+        scaling_sampling = compat && scaling_L == 1 ? sht::sampling::mw : s;
+        scaling_npix = sampling_geometry(scaling_sampling, scaling_L).npix();
         std::size_t off = scaling_npix;
         // s2wav (samples.LN_j) puts scale 0 on the grid of scale 1 (L_0 = ⌈λ²⌉, not ⌈λ⌉);
         // compatibility mode reproduces that grid so the coefficient arrays match element
         // by element. The kernel support is unchanged (κ_0 vanishes above ⌈λ⌉).
-        const bool s2wav_grid = t.params().quadrature == kernel_quadrature::s2wav_trapezium &&
-                                t.params().kind == kernel::s2dw && t.j_max() >= 1;
+        const bool s2wav_grid = compat && t.params().kind == kernel::s2dw && t.j_max() >= 1;
         for (int j = t.j_min(); j <= t.j_max(); ++j) {
             scale_layout sc;
             sc.j = j;

@@ -11,13 +11,13 @@
 /// mirror M(X)_ℓm = (−1)^m conj(X_ℓ,−m) of channel n's contribution X: by the conjugation
 /// rule ₛY*_ℓm = (−1)^{s+m} ₋ₛY_ℓ,−m and because the channel factors obey g_{−n} = g_n and
 /// (−1)^n g_n = conj(g_n) (ν = 1 with n even, or ν = i with n odd).
-/// Adjoints are in the real inner products of maps and coefficient arrays.
+/// The spin-lowered normalisation η_ℓ (parameters::spin0) is real and depends on ℓ only,
+/// so the wavelets stay real with it. Adjoints are in the real inner products of maps and
+/// coefficient arrays. Every transform has an allocation-free workspace overload.
 
 #include <algorithm>
 #include <complex>
 #include <cstddef>
-#include <numbers>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -30,14 +30,21 @@
 #include "sphaera/sht/plan.hpp"
 #include "sphaera/sht/real_plan.hpp"
 #include "sphaera/wavelets/layout.hpp"
+#include "sphaera/wavelets/plan_core.hpp"
 #include "sphaera/wavelets/tiling.hpp"
 
 namespace sphaera::wavelets {
 
 /// Directional wavelet transforms of real fields of band-limit L (spin must be 0), precision
-/// T, host backend B. Move-only; const, re-entrant transforms.
+/// T, host backend B. Move-only; const, re-entrant transforms (one workspace per concurrent
+/// call). Queries (sizes, scales, grids) come from detail::plan_core.
 template <class T, host_backend B = backend::serial>
-class real_plan {
+class real_plan : public detail::plan_core<T, B> {
+    using core = detail::plan_core<T, B>;
+    using op = detail::op;
+    using spin_plan = sht::plan<T, B>;
+    using zero_plan = sht::real_plan<T, B>;
+
 public:
     using complex_type = std::complex<T>;
     using rview = view<const T, host_space>;
@@ -45,27 +52,34 @@ public:
     using cview = view<const complex_type, host_space>;
     using cmview = view<complex_type, host_space>;
 
+    /// Caller-owned scratch for allocation-free transforms, made by make_workspace().
+    class workspace {
+    public:
+        workspace() = default;
+
+    private:
+        friend class real_plan;
+        bool light = false;  // the allocating overloads' own: no per-channel SHT workspaces
+        detail::scratch_buffers<T> buf;
+        typename zero_plan::workspace field, scal;
+        std::vector<std::vector<typename zero_plan::workspace>> zero;  // (scales, 0 or 1)
+        std::vector<std::vector<typename spin_plan::workspace>> spin;  // (scales, live n > 0)
+    };
+
     /// As wavelets::plan; invalid_argument unless p.spin == 0.
     real_plan(const parameters& p, resolution res = resolution::multi, sht::sampling smp = sht::sampling::mw, B backend = {})
-        : m_tiling(checked(p)), m_layout(m_tiling, res, smp), m_sampling(smp), m_backend(backend) {
+        : core(checked(p), res, smp, backend, "real_plan", true) {
         m_field.emplace_back(p.L, sampling_geometry(smp, p.L), backend);
-        m_scal.emplace_back(m_layout.scaling_L, sampling_geometry(smp, m_layout.scaling_L), backend);
-        for (const auto& sc : m_layout.scales) {
-            auto geom = sampling_geometry(smp, sc.L);
+        const int Ls = this->layout().scaling_L;
+        m_scal.emplace_back(Ls, sampling_geometry(this->layout().scaling_sampling, Ls), backend);
+        for (std::size_t s = 0; s < this->layout().scales.size(); ++s) {
+            const auto& sc = this->layout().scales[s];
+            const auto geom = sampling_geometry(smp, sc.L);
             chan ch;
-            for (int n : sc.channels) {
-                if (n < 0) continue;
-                ch.ns.push_back(n);
+            for (int n : this->channels(s).ns) {
                 if (n == 0) ch.zero.emplace_back(sc.support, geom, backend);
                 else ch.spin.emplace_back(sc.support, -n, geom, backend);
             }
-            // Factors g_n(ℓ) of the n ≥ 0 channels, in ch.ns order.
-            auto all = detail::channel_factors(m_tiling, sc);
-            for (int n : ch.ns)
-                for (std::size_t c = 0; c < sc.channels.size(); ++c)
-                    if (sc.channels[c] == n) ch.factor.push_back(all[c]);
-            for (std::size_t k = 0; k < sc.n_gamma(); ++k)
-                for (int n : ch.ns) ch.phase.push_back(std::polar(1.0, n * sc.gamma(k)));
             m_chan.push_back(std::move(ch));
         }
     }
@@ -74,74 +88,90 @@ public:
     real_plan(real_plan&&) noexcept = default;
     real_plan& operator=(real_plan&&) noexcept = default;
 
-    [[nodiscard]] const wavelets::tiling& tiling() const { return m_tiling; }
-    [[nodiscard]] std::size_t map_size() const { return m_field.front().map_size(); }
-    [[nodiscard]] std::size_t alm_size() const { return sht::alm_count(m_tiling.band_limit()); }
-    [[nodiscard]] std::size_t coefficients_size() const { return m_layout.total; }
-    [[nodiscard]] std::size_t scaling_size() const { return m_layout.scaling_npix; }
-    [[nodiscard]] int scaling_band_limit() const { return m_layout.scaling_L; }
-    [[nodiscard]] const scale_layout& scale(int j) const {
-        sphaera::detail::require_in_range("wavelets::real_plan::scale: j", j, m_tiling.j_min(), m_tiling.j_max());
-        return m_layout.scales[static_cast<std::size_t>(j - m_tiling.j_min())];
-    }
-    /// The ring geometry of scale j's grid (or of the scaling grid for j = −1).
-    [[nodiscard]] sht::ring_geometry scale_geometry(int j) const {
-        return sampling_geometry(m_sampling, j < 0 ? m_layout.scaling_L : scale(j).L);
+    /// A workspace sized for this plan and its backend's thread count.
+    [[nodiscard]] workspace make_workspace() const {
+        workspace w;
+        w.buf = this->make_buffers();
+        w.field = m_field.front().make_workspace();
+        w.scal = m_scal.front().make_workspace();
+        for (const auto& ch : m_chan) {
+            std::vector<typename zero_plan::workspace> z;
+            std::vector<typename spin_plan::workspace> v;
+            for (const auto& c : ch.zero) z.push_back(c.make_workspace());
+            for (const auto& c : ch.spin) v.push_back(c.make_workspace());
+            w.zero.push_back(std::move(z));
+            w.spin.push_back(std::move(v));
+        }
+        return w;
     }
 
     /// f: (npix) real → w: (coefficients_size()) real.
-    void analysis(rview f, rmview w) const {
-        check("analysis", f.size(), w.size());
-        std::vector<complex_type> flm(alm_size());
-        m_field.front().analysis(f, cmview(flm.data(), flm.size()));
-        scatter(cview(flm.data(), flm.size()), w, true);
-    }
+    void analysis(rview f, rmview w) const { with_workspace([&](workspace& ws) { analysis(f, w, ws); }); }
     /// w: (coefficients_size()) → f: (npix); inverts analysis exactly.
-    void synthesis(rview w, rmview f) const {
-        check("synthesis", f.size(), w.size());
-        std::vector<complex_type> flm(alm_size(), complex_type(0));
-        gather(w, flm, true);
-        m_field.front().synthesis(cview(flm.data(), flm.size()), f);
-    }
+    void synthesis(rview w, rmview f) const { with_workspace([&](workspace& ws) { synthesis(w, f, ws); }); }
     /// The adjoint of analysis: w: (coefficients_size()) → f: (npix).
-    void adjoint_analysis(rview w, rmview f) const {
-        check("adjoint_analysis", f.size(), w.size());
-        std::vector<complex_type> flm(alm_size(), complex_type(0));
-        gather(w, flm, false);
-        m_field.front().adjoint_analysis(cview(flm.data(), flm.size()), f);
-    }
+    void adjoint_analysis(rview w, rmview f) const { with_workspace([&](workspace& ws) { adjoint_analysis(w, f, ws); }); }
     /// The adjoint of synthesis: f: (npix) → w: (coefficients_size()).
-    void adjoint_synthesis(rview f, rmview w) const {
-        check("adjoint_synthesis", f.size(), w.size());
-        std::vector<complex_type> flm(alm_size());
-        m_field.front().adjoint_synthesis(f, cmview(flm.data(), flm.size()));
-        scatter(cview(flm.data(), flm.size()), w, false);
-    }
+    void adjoint_synthesis(rview f, rmview w) const { with_workspace([&](workspace& ws) { adjoint_synthesis(f, w, ws); }); }
     /// Analysis from Hermitian harmonic coefficients: flm: (L², m ≥ 0 read) → w.
     void analysis_harmonic(cview flm, rmview w) const {
-        sphaera::detail::require_same_size("wavelets::real_plan::analysis_harmonic: flm", flm.size(), alm_size());
-        sphaera::detail::require_same_size("wavelets::real_plan::analysis_harmonic: w", w.size(), coefficients_size());
-        std::vector<complex_type> h(flm.begin(), flm.end());
-        for (int l = 0; l < m_tiling.band_limit(); ++l)  // make it Hermitian from m ≥ 0
-            for (int m = 1; m <= l; ++m)
-                h[sht::alm_index(l, -m)] = T(m % 2 == 0 ? 1 : -1) * std::conj(h[sht::alm_index(l, m)]);
-        scatter(cview(h.data(), h.size()), w, true);
+        with_workspace([&](workspace& ws) { analysis_harmonic(flm, w, ws); });
     }
     /// Synthesis to harmonic coefficients: w → flm: (L², Hermitian).
     void synthesis_harmonic(rview w, cmview flm) const {
-        sphaera::detail::require_same_size("wavelets::real_plan::synthesis_harmonic: flm", flm.size(), alm_size());
-        sphaera::detail::require_same_size("wavelets::real_plan::synthesis_harmonic: w", w.size(), coefficients_size());
+        with_workspace([&](workspace& ws) { synthesis_harmonic(w, flm, ws); });
+    }
+
+    /// analysis without allocating: f: (npix) → w: (coefficients_size()), scratch in ws.
+    void analysis(rview f, rmview w, workspace& ws) const {
+        check("analysis", f.size(), w.size(), ws);
+        m_field.front().analysis(f, flm_of(ws), ws.field);
+        scatter(ws.buf.flm.data(), w.data(), op::forward, ws);
+    }
+    /// synthesis without allocating: w: (coefficients_size()) → f: (npix).
+    void synthesis(rview w, rmview f, workspace& ws) const {
+        check("synthesis", f.size(), w.size(), ws);
+        std::fill(ws.buf.flm.begin(), ws.buf.flm.end(), complex_type(0));
+        gather(w.data(), ws.buf.flm.data(), op::forward, ws);
+        m_field.front().synthesis(flm_of(ws), f, ws.field);
+    }
+    /// adjoint_analysis without allocating: w: (coefficients_size()) → f: (npix).
+    void adjoint_analysis(rview w, rmview f, workspace& ws) const {
+        check("adjoint_analysis", f.size(), w.size(), ws);
+        std::fill(ws.buf.flm.begin(), ws.buf.flm.end(), complex_type(0));
+        gather(w.data(), ws.buf.flm.data(), op::adjoint, ws);
+        m_field.front().adjoint_analysis(flm_of(ws), f, ws.field);
+    }
+    /// adjoint_synthesis without allocating: f: (npix) → w: (coefficients_size()).
+    void adjoint_synthesis(rview f, rmview w, workspace& ws) const {
+        check("adjoint_synthesis", f.size(), w.size(), ws);
+        m_field.front().adjoint_synthesis(f, flm_of(ws), ws.field);
+        scatter(ws.buf.flm.data(), w.data(), op::adjoint, ws);
+    }
+    /// analysis_harmonic without allocating: flm: (L², m ≥ 0 read) → w.
+    void analysis_harmonic(cview flm, rmview w, workspace& ws) const {
+        this->check_alm("analysis_harmonic", flm.size());
+        this->check_coefficients("analysis_harmonic", w.size());
+        check_workspace(ws);
+        auto& h = ws.buf.flm;  // made Hermitian from m ≥ 0
+        std::copy(flm.begin(), flm.end(), h.begin());
+        for (int l = 0; l < this->tiling().band_limit(); ++l)
+            for (int m = 1; m <= l; ++m) h[sht::alm_index(l, -m)] = T(m % 2 == 0 ? 1 : -1) * std::conj(h[sht::alm_index(l, m)]);
+        scatter(h.data(), w.data(), op::forward, ws);
+    }
+    /// synthesis_harmonic without allocating: w → flm: (L², Hermitian).
+    void synthesis_harmonic(rview w, cmview flm, workspace& ws) const {
+        this->check_alm("synthesis_harmonic", flm.size());
+        this->check_coefficients("synthesis_harmonic", w.size());
+        check_workspace(ws);
         std::fill(flm.begin(), flm.end(), complex_type(0));
-        gather(w, std::span<complex_type>(flm.data(), flm.size()), true);
+        gather(w.data(), flm.data(), op::forward, ws);
     }
 
 private:
     struct chan {
-        std::vector<int> ns;                                    // live n ≥ 0, increasing
-        std::vector<sht::real_plan<T, B>> zero;                 // n = 0 (when live)
-        std::vector<sht::plan<T, B>> spin;                      // n > 0: spin −n, in ns order
-        std::vector<std::vector<std::complex<double>>> factor;  // (ns, support): g_n(ℓ)
-        std::vector<std::complex<double>> phase;                // (2N_j−1, ns): e^{inγ_k}
+        std::vector<zero_plan> zero;  // n = 0 (when live): first in the channel order
+        std::vector<spin_plan> spin;  // n > 0: spin −n, in channel order after n = 0
     };
 
     static const parameters& checked(const parameters& p) {
@@ -150,134 +180,114 @@ private:
                                                      "; real fields are spin 0 (use wavelets::plan for spin fields)");
         return p;
     }
-    void check(const char* what, std::size_t nf, std::size_t nw) const {
-        if (nf != map_size())
-            sphaera::detail::raise<shape_mismatch>("wavelets::real_plan::", what, ": the map has size ", nf,
-                                                   " but L = ", m_tiling.band_limit(), " on ",
-                                                   sht::sampling_name(m_sampling), " needs ", map_size());
-        if (nw != coefficients_size())
-            sphaera::detail::raise<shape_mismatch>("wavelets::real_plan::", what, ": the coefficient array has size ",
-                                                   nw, " but this plan's layout needs ", coefficients_size());
+    /// Runs f with a light workspace: scratch buffers and the field's and scaling's SHT
+    /// workspaces, the channels' SHTs making their own in turn (plan_core::with_sht_workspace).
+    template <class F>
+    void with_workspace(F&& f) const {
+        workspace ws;
+        ws.light = true;
+        ws.buf = this->make_buffers();
+        ws.field = m_field.front().make_workspace();
+        ws.scal = m_scal.front().make_workspace();
+        f(ws);
     }
-    [[nodiscard]] int threads() const { return sht::detail::thread_count(m_backend); }
+    static cmview flm_of(workspace& ws) { return cmview(ws.buf.flm.data(), ws.buf.flm.size()); }
+    void check_workspace(const workspace& ws) const {
+        const bool light = ws.light && ws.zero.empty() && ws.spin.empty();
+        bool ok = this->buffers_match(ws.buf) &&
+                  (light || (ws.zero.size() == m_chan.size() && ws.spin.size() == m_chan.size()));
+        for (std::size_t s = 0; ok && !light && s < m_chan.size(); ++s)
+            ok = ws.zero[s].size() == m_chan[s].zero.size() && ws.spin[s].size() == m_chan[s].spin.size();
+        this->check_workspace_made(ok);
+    }
+    void check(const char* what, std::size_t nf, std::size_t nw, const workspace& ws) const {
+        this->check_map(what, nf);
+        this->check_coefficients(what, nw);
+        check_workspace(ws);
+    }
 
-    /// Harmonic (Hermitian) → real coefficients: analysis (fwd) or adjoint synthesis.
-    void scatter(cview flm, rmview w, bool fwd) const {
-        const double rt = std::sqrt(2.0 * std::numbers::pi);
-        {
-            const int Ls = m_layout.scaling_L;
-            std::vector<complex_type> a(sht::alm_count(Ls));
-            for (int l = 0; l < Ls; ++l)
-                for (int m = -l; m <= l; ++m) a[sht::alm_index(l, m)] = static_cast<T>(m_tiling.kappa0(l)) * flm[sht::alm_index(l, m)];
-            rmview out(w.data(), m_layout.scaling_npix);
-            if (fwd) m_scal.front().synthesis(cview(a.data(), a.size()), out);
-            else m_scal.front().adjoint_analysis(cview(a.data(), a.size()), out);
-        }
-        for (std::size_t s = 0; s < m_layout.scales.size(); ++s) {
-            const auto& sc = m_layout.scales[s];
+    /// Harmonic (Hermitian) → real coefficients: analysis (forward) or the adjoint of
+    /// synthesis; channel n = 0 through the real SHT, n > 0 through spin −n.
+    void scatter(const complex_type* flm, T* w, op o, workspace& ws) const {
+        auto& b = ws.buf;
+        const auto& lay = this->layout();
+        this->scaling_weigh(flm, o, b.a.data());
+        const cview a(b.a.data(), sht::alm_count(lay.scaling_L));
+        const rmview out(w, lay.scaling_npix);
+        if (o == op::forward) m_scal.front().synthesis(a, out, ws.scal);
+        else m_scal.front().adjoint_analysis(a, out, ws.scal);
+        for (std::size_t s = 0; s < lay.scales.size(); ++s) {
+            const auto& sc = lay.scales[s];
             const auto& ch = m_chan[s];
-            const std::size_t nc = ch.ns.size(), np = sc.npix, M = sc.n_gamma();
-            const double scale = fwd ? 1.0 / rt : rt / static_cast<double>(M);
-            std::vector<complex_type> a(sht::alm_count(sc.support)), g(nc * np);
-            std::vector<T> g0(np);
-            std::size_t next_spin = 0;
-            for (std::size_t c = 0; c < nc; ++c) {
-                for (int l = 0; l < sc.support; ++l) {
-                    const auto f = static_cast<complex_type>(std::conj(ch.factor[c][static_cast<std::size_t>(l)]) * scale);
-                    for (int m = -l; m <= l; ++m) a[sht::alm_index(l, m)] = f * flm[sht::alm_index(l, m)];
-                }
-                if (ch.ns[c] == 0) {
-                    rmview out(g0.data(), np);
-                    if (fwd) ch.zero.front().synthesis(cview(a.data(), a.size()), out);
-                    else ch.zero.front().adjoint_analysis(cview(a.data(), a.size()), out);
-                    for (std::size_t p = 0; p < np; ++p) g[c * np + p] = g0[p];
+            const std::size_t nz = ch.zero.size(), np = sc.npix;
+            for (std::size_t c = 0; c < nz + ch.spin.size(); ++c) {
+                this->channel_weigh(s, c, flm, o, b.a.data());
+                const cview ac(b.a.data(), sht::alm_count(sc.support));
+                if (c < nz) {
+                    const rmview r(b.r.data(), np);
+                    this->with_sht_workspace(ws.zero, s, c, [&](auto&... sw) {
+                        if (o == op::forward) ch.zero[c].synthesis(ac, r, sw...);
+                        else ch.zero[c].adjoint_analysis(ac, r, sw...);
+                    });
+                    for (std::size_t p = 0; p < np; ++p) b.g[c * np + p] = b.r[p];
                 } else {
-                    cmview out(g.data() + c * np, np);
-                    if (fwd) ch.spin[next_spin].synthesis(cview(a.data(), a.size()), out);
-                    else ch.spin[next_spin].adjoint_analysis(cview(a.data(), a.size()), out);
-                    ++next_spin;
+                    const cmview gc(b.g.data() + c * np, np);
+                    this->with_sht_workspace(ws.spin, s, c - nz, [&](auto&... sw) {
+                        if (o == op::forward) ch.spin[c - nz].synthesis(ac, gc, sw...);
+                        else ch.spin[c - nz].adjoint_analysis(ac, gc, sw...);
+                    });
                 }
             }
-            // W(γ_k) = G_0 + 2 Re Σ_{n>0} e^{inγ_k} G_n.
-            T* out = w.data() + sc.offset;
-            [[maybe_unused]] const int nt = threads();
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
-            for (std::size_t p = 0; p < np; ++p)
-                for (std::size_t k = 0; k < M; ++k) {
-                    T acc = 0;
-                    for (std::size_t c = 0; c < nc; ++c) {
-                        const T re = (static_cast<complex_type>(ch.phase[k * nc + c]) * g[c * np + p]).real();
-                        acc += ch.ns[c] == 0 ? re : 2 * re;
-                    }
-                    out[k * np + p] = acc;
-                }
+            this->orientation_sum(s, b.g.data(), w + sc.offset);
         }
     }
 
-    /// Real coefficients → harmonic, accumulated (Hermitian): synthesis (fwd) or adjoint analysis.
-    void gather(rview w, std::span<complex_type> flm, bool fwd) const {
-        const double rt = std::sqrt(2.0 * std::numbers::pi);
-        {
-            const int Ls = m_layout.scaling_L;
-            std::vector<complex_type> a(sht::alm_count(Ls));
-            rview in(w.data(), m_layout.scaling_npix);
-            if (fwd) m_scal.front().analysis(in, cmview(a.data(), a.size()));
-            else m_scal.front().adjoint_synthesis(in, cmview(a.data(), a.size()));
-            for (int l = 0; l < Ls; ++l)
-                for (int m = -l; m <= l; ++m) flm[sht::alm_index(l, m)] += static_cast<T>(m_tiling.kappa0(l)) * a[sht::alm_index(l, m)];
-        }
-        for (std::size_t s = 0; s < m_layout.scales.size(); ++s) {
-            const auto& sc = m_layout.scales[s];
+    /// Real coefficients → harmonic, accumulated (Hermitian): synthesis (forward) or the
+    /// adjoint of analysis.
+    void gather(const T* w, complex_type* flm, op o, workspace& ws) const {
+        auto& b = ws.buf;
+        const auto& lay = this->layout();
+        const rview in(w, lay.scaling_npix);
+        const cmview a(b.a.data(), sht::alm_count(lay.scaling_L));
+        if (o == op::forward) m_scal.front().analysis(in, a, ws.scal);
+        else m_scal.front().adjoint_synthesis(in, a, ws.scal);
+        this->scaling_accumulate(b.a.data(), o, flm);
+        for (std::size_t s = 0; s < lay.scales.size(); ++s) {
+            const auto& sc = lay.scales[s];
             const auto& ch = m_chan[s];
-            const std::size_t nc = ch.ns.size(), np = sc.npix, M = sc.n_gamma();
-            const double scale = fwd ? rt / static_cast<double>(M) : 1.0 / rt;
-            std::vector<complex_type> h(nc * np), b(sht::alm_count(sc.support)), x(sht::alm_count(sc.support), complex_type(0));
-            std::vector<T> h0(np);
-            const T* in = w.data() + sc.offset;
-            [[maybe_unused]] const int nt = threads();
-            // H_n = Σ_k e^{−inγ_k} W(γ_k) for the n ≥ 0 channels.
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
-            for (std::size_t p = 0; p < np; ++p)
-                for (std::size_t c = 0; c < nc; ++c) {
-                    complex_type acc(0);
-                    for (std::size_t k = 0; k < M; ++k) acc += static_cast<complex_type>(std::conj(ch.phase[k * nc + c])) * in[k * np + p];
-                    h[c * np + p] = acc;
-                }
-            std::size_t next_spin = 0;
-            for (std::size_t c = 0; c < nc; ++c) {
-                if (ch.ns[c] == 0) {
-                    for (std::size_t p = 0; p < np; ++p) h0[p] = h[p + c * np].real();
-                    rview hc(h0.data(), np);
-                    if (fwd) ch.zero.front().analysis(hc, cmview(b.data(), b.size()));
-                    else ch.zero.front().adjoint_synthesis(hc, cmview(b.data(), b.size()));
+            const std::size_t nz = ch.zero.size(), np = sc.npix, na = sht::alm_count(sc.support);
+            this->orientation_adjoint(s, w + sc.offset, b.g.data());
+            std::fill(b.x.begin(), b.x.begin() + static_cast<std::ptrdiff_t>(na), complex_type(0));
+            for (std::size_t c = 0; c < nz + ch.spin.size(); ++c) {
+                const cmview bc(b.a.data(), na);
+                if (c < nz) {
+                    for (std::size_t p = 0; p < np; ++p) b.r[p] = b.g[c * np + p].real();
+                    const rview hc(b.r.data(), np);
+                    this->with_sht_workspace(ws.zero, s, c, [&](auto&... sw) {
+                        if (o == op::forward) ch.zero[c].analysis(hc, bc, sw...);
+                        else ch.zero[c].adjoint_synthesis(hc, bc, sw...);
+                    });
                 } else {
-                    cview hc(h.data() + c * np, np);
-                    if (fwd) ch.spin[next_spin].analysis(hc, cmview(b.data(), b.size()));
-                    else ch.spin[next_spin].adjoint_synthesis(hc, cmview(b.data(), b.size()));
-                    ++next_spin;
+                    const cview hc(b.g.data() + c * np, np);
+                    this->with_sht_workspace(ws.spin, s, c - nz, [&](auto&... sw) {
+                        if (o == op::forward) ch.spin[c - nz].analysis(hc, bc, sw...);
+                        else ch.spin[c - nz].adjoint_synthesis(hc, bc, sw...);
+                    });
                 }
                 // Channel 0 is Hermitian already and counts once; n > 0 stands for ±n, so it
                 // enters at half weight and the mirror below restores the −n half.
-                const double half = ch.ns[c] == 0 ? 0.5 : 1.0;
-                for (int l = 0; l < sc.support; ++l) {
-                    const auto f = static_cast<complex_type>(ch.factor[c][static_cast<std::size_t>(l)] * (scale * half));
-                    for (int m = -l; m <= l; ++m) x[sht::alm_index(l, m)] += f * b[sht::alm_index(l, m)];
-                }
+                this->channel_accumulate(s, c, b.a.data(), o, T(c < nz ? 0.5 : 1.0), b.x.data());
             }
             // flm += X + M(X), M(X)_ℓm = (−1)^m conj(X_ℓ,−m).
             for (int l = 0; l < sc.support; ++l)
                 for (int m = -l; m <= l; ++m)
-                    flm[sht::alm_index(l, m)] += x[sht::alm_index(l, m)] +
-                                                 T(m % 2 == 0 ? 1 : -1) * std::conj(x[sht::alm_index(l, -m)]);
+                    flm[sht::alm_index(l, m)] +=
+                        b.x[sht::alm_index(l, m)] + T(m % 2 == 0 ? 1 : -1) * std::conj(b.x[sht::alm_index(l, -m)]);
         }
     }
 
-    wavelets::tiling m_tiling;
-    detail::coefficient_layout m_layout;
-    sht::sampling m_sampling = sht::sampling::mw;
-    [[no_unique_address]] B m_backend{};
-    std::vector<sht::real_plan<T, B>> m_field, m_scal;  // one each
-    std::vector<chan> m_chan;                          // (scales)
+    std::vector<zero_plan> m_field, m_scal;  // one each
+    std::vector<chan> m_chan;                // (scales)
 };
 
 }  // namespace sphaera::wavelets

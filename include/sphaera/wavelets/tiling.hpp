@@ -16,6 +16,20 @@
 /// so Σ_n |s_ℓn|² = 1 for ℓ ≥ 1 and the admissibility identity
 /// (4π/(2ℓ+1))|Φ_ℓ|² + Σ_j Σ_n (8π²/(2ℓ+1)) |Ψ^j_ℓn|² = κ₀² + Σ_j κ_j² = 1 holds for every
 /// ℓ ≥ |spin| (ℓ < |spin| carries no field). Only the N live columns of s are stored.
+///
+/// Spin-lowered wavelets (McEwen, Leistedt, Büttner, Peiris & Wiaux 2015, "Directional
+/// spin wavelets on the sphere", arXiv:1509.06749; S2LET's S2LET_WAV_NORM_SPIN_LOWERED;
+/// s2wav's spin0): a spin-s₀ wavelet is defined through s₀ applications of the spin
+/// raising/lowering operators to a scalar wavelet; each step multiplies the ℓ-th harmonic
+/// coefficient by √((ℓ∓s)(ℓ±s+1)) up to sign, so s₀ steps give the factor
+///
+///   η_ℓ = (−1)^{s₀} √((ℓ+|s₀|)!/(ℓ−|s₀|)!)^{sign s₀}   (ℓ ≥ |s₀|; both kernels vanish below),
+///
+/// with the sign (−1)^{s₀} and the inverse ratio for s₀ < 0 as S2LET and s2wav define it.
+/// Φ_ℓ and Ψ^j_ℓn above are multiplied by η_ℓ. The
+/// admissibility sum of the normalised kernels is then η_ℓ² instead of 1, so exact
+/// synthesis uses the dual frame Φ_ℓ/η_ℓ², Ψ^j_ℓn/η_ℓ² (plan_core.hpp); s₀ = 0 gives
+/// η_ℓ = 1 and the scalar-normalised wavelets.
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +50,7 @@ struct parameters {
     int J_min = 0;          ///< first wavelet scale, 0 ≤ J_min < J_max
     double lambda = 2.0;    ///< scale factor λ > 1 (2: dyadic)
     int spin = 0;           ///< spin of the analysed field, |spin| < L
+    int spin0 = 0;          ///< spin-lowered wavelet normalisation η_ℓ from spin s₀, |s₀| < L (s2wav's spin0; 0: none)
     kernel kind = kernel::s2dw;
     kernel_quadrature quadrature = kernel_quadrature::exact;
 };
@@ -56,10 +71,12 @@ public:
             raise<invalid_argument>("wavelets::tiling: azimuthal band-limit N = ", p.N, " is out of range for L = ",
                                     p.L, "; valid range is [1, L]");
         sphaera::detail::require_in_range("wavelets::tiling: spin", p.spin, -(p.L - 1), p.L - 1);
+        sphaera::detail::require_in_range("wavelets::tiling: spin0", p.spin0, -(p.L - 1), p.L - 1);
         m_J = p.quadrature == kernel_quadrature::s2wav_trapezium ? j_max_s2wav(p.L, p.lambda) : wavelets::j_max(p.L, p.lambda);
         if (p.J_min < 0 || p.J_min >= m_J)
             raise<invalid_argument>("wavelets::tiling: J_min = ", p.J_min, " is out of range for L = ", p.L,
                                     ", lambda = ", p.lambda, "; valid range is [0, ", m_J - 1, "] (J_max = ", m_J, ")");
+        build_spin_normalisation();  // first: an unrepresentable η_ℓ fails before the kernel integrals
         build_kernels();
         build_directions();
     }
@@ -68,6 +85,10 @@ public:
     [[nodiscard]] int band_limit() const { return m_p.L; }
     [[nodiscard]] int azimuthal_band_limit() const { return m_p.N; }
     [[nodiscard]] int spin() const { return m_p.spin; }
+    /// Spin s₀ of the spin-lowered normalisation (0: none).
+    [[nodiscard]] int spin0() const { return m_p.spin0; }
+    /// Lowest ℓ where the kernels can be non-zero: max(|spin|, |spin0|).
+    [[nodiscard]] int el_min() const { return std::max(std::abs(m_p.spin), std::abs(m_p.spin0)); }
     [[nodiscard]] double lambda() const { return m_p.lambda; }
     [[nodiscard]] int j_min() const { return m_p.J_min; }
     /// Last scale J_max (kernels.hpp j_max; s2wav's formula in compatibility mode).
@@ -75,22 +96,27 @@ public:
     /// Number of wavelet scales, J_max − J_min + 1.
     [[nodiscard]] int n_scales() const { return m_J - m_p.J_min + 1; }
 
-    /// κ₀(ℓ) = √g_{J_min}(ℓ) (zero for ℓ < |spin|).
+    /// κ₀(ℓ) = √g_{J_min}(ℓ) (zero for ℓ < el_min()).
     [[nodiscard]] double kappa0(int l) const { return m_kappa0[static_cast<std::size_t>(l)]; }
-    /// κ_j(ℓ) for J_min ≤ j ≤ J_max (zero for ℓ < |spin|).
+    /// κ_j(ℓ) for J_min ≤ j ≤ J_max (zero for ℓ < el_min()).
     [[nodiscard]] double kappa(int j, int l) const {
         return m_kappa[static_cast<std::size_t>(j - m_p.J_min) * static_cast<std::size_t>(m_p.L) + static_cast<std::size_t>(l)];
     }
-    /// Φ_ℓ = √((2ℓ+1)/4π) κ₀(ℓ) (s2wav's phi).
-    [[nodiscard]] double scaling(int l) const { return std::sqrt((2.0 * l + 1.0) / (4.0 * std::numbers::pi)) * kappa0(l); }
+    /// η_ℓ, the spin-lowered normalisation (1 for spin0 = 0; 0 for ℓ < |spin0|, where it is undefined).
+    [[nodiscard]] double spin_normalisation(int l) const { return m_eta[static_cast<std::size_t>(l)]; }
+    /// Φ_ℓ = √((2ℓ+1)/4π) κ₀(ℓ) η_ℓ (s2wav's phi).
+    [[nodiscard]] double scaling(int l) const {
+        return std::sqrt((2.0 * l + 1.0) / (4.0 * std::numbers::pi)) * kappa0(l) * spin_normalisation(l);
+    }
     /// s_ℓn (zero unless |n| < N, N−1−n even and 1 ≤ ℓ, |n| ≤ ℓ).
     [[nodiscard]] std::complex<double> direction(int l, int n) const {
         if (l < 1 || n < -l || n > l || !live_channel(n)) return 0.0;
         return m_dir[static_cast<std::size_t>(l) * static_cast<std::size_t>(m_p.N) + static_cast<std::size_t>((n + m_p.N - 1) / 2)];
     }
-    /// Ψ^j_ℓn = √((2ℓ+1)/8π²) κ_j(ℓ) s_ℓn (s2wav's psi[j, ℓ, L−1+n]).
+    /// Ψ^j_ℓn = √((2ℓ+1)/8π²) κ_j(ℓ) η_ℓ s_ℓn (s2wav's psi[j, ℓ, L−1+n]).
     [[nodiscard]] std::complex<double> wavelet(int j, int l, int n) const {
-        return std::sqrt((2.0 * l + 1.0) / (8.0 * std::numbers::pi * std::numbers::pi)) * kappa(j, l) * direction(l, n);
+        return std::sqrt((2.0 * l + 1.0) / (8.0 * std::numbers::pi * std::numbers::pi)) * kappa(j, l) *
+               spin_normalisation(l) * direction(l, n);
     }
     /// True for the steerable channels n ≡ N−1 (mod 2), |n| < N.
     [[nodiscard]] bool live_channel(int n) const { return n > -m_p.N && n < m_p.N && (m_p.N - 1 - n) % 2 == 0; }
@@ -109,9 +135,13 @@ public:
     }
     /// Band-limit of the scaling coefficients' multiresolution grid: min(L, ⌈λ^{J_min}⌉)
     /// (s2wav), raised to |spin| + 1 so that a spin-s transform exists (κ₀ vanishes there).
+    /// Compatibility mode keeps s2wav's value even where it is ≤ |spin| (e.g. 1 for λ^{J_min}
+    /// = 1): every κ₀(ℓ < Ls) is then zero, and so are the scaling coefficients (the plans
+    /// write zeros there without a transform, as s2wav returns).
     [[nodiscard]] int scaling_band_limit() const {
         int Ls = m_p.kind == kernel::cubic_spline ? clamp_l(std::ceil(m_p.L * std::pow(m_p.lambda, m_p.J_min + 1 - m_J)))
                                                   : clamp_l(std::ceil(std::pow(m_p.lambda, m_p.J_min)));
+        if (m_p.quadrature == kernel_quadrature::s2wav_trapezium) return Ls;
         return std::max(Ls, std::abs(m_p.spin) + 1);
     }
     /// Azimuthal band-limit of scale j's multiresolution grid, as s2wav: min(N, L_j) raised
@@ -123,10 +153,11 @@ public:
         return Nj + (Nj + m_p.N) % 2;
     }
 
-    /// max over ℓ ≥ |spin| of |κ₀² + Σ_j κ_j² − 1| (0 up to rounding: the admissibility).
+    /// max over ℓ ≥ el_min() of |κ₀² + Σ_j κ_j² − 1| (0 up to rounding: the admissibility;
+    /// with spin-lowered wavelets, that of the normalised kernels Φ/η, Ψ/η).
     [[nodiscard]] double admissibility_error() const {
         double e = 0;
-        for (int l = std::abs(m_p.spin); l < m_p.L; ++l) {
+        for (int l = el_min(); l < m_p.L; ++l) {
             double s = kappa0(l) * kappa0(l);
             for (int j = m_p.J_min; j <= m_J; ++j) s += kappa(j, l) * kappa(j, l);
             e = std::max(e, std::abs(s - 1.0));
@@ -159,7 +190,7 @@ private:
         if (m_p.kind == kernel::s2dw) m_s2dw.emplace_back(m_p.lambda, m_p.quadrature);
         if (m_p.kind == kernel::needlet) m_needlet.emplace_back(m_p.lambda, m_p.quadrature);
         const auto L = static_cast<std::size_t>(m_p.L);
-        const int lmin = std::abs(m_p.spin);
+        const int lmin = el_min();
         m_kappa0.assign(L, 0.0);
         m_kappa.assign(static_cast<std::size_t>(n_scales()) * L, 0.0);
         std::vector<detail::value_pair> lo(L), hi(L);
@@ -206,8 +237,28 @@ private:
         }
     }
 
+    /// η_ℓ = (−1)^{s₀} (Π_{k=−|s₀|+1}^{|s₀|} (ℓ+k))^{sign(s₀)/2}, as a product of square
+    /// roots in long double: (ℓ+|s₀|)!/(ℓ−|s₀|)! itself overflows a double from |s₀| ≈ 80 at
+    /// ℓ ≈ L; an unrepresentable η_ℓ is reported instead of spreading Inf or 0.
+    void build_spin_normalisation() {
+        const int s0 = m_p.spin0, a = std::abs(s0);
+        m_eta.assign(static_cast<std::size_t>(m_p.L), s0 == 0 ? 1.0 : 0.0);
+        if (s0 == 0) return;
+        for (int l = a; l < m_p.L; ++l) {
+            long double v = 1;
+            for (int k = -a + 1; k <= a; ++k) v *= std::sqrt(static_cast<long double>(l + k));
+            const double nu = static_cast<double>(s0 > 0 ? v : 1.0L / v) * (a % 2 == 0 ? 1.0 : -1.0);
+            if (!std::isnormal(nu))
+                sphaera::detail::raise<invalid_argument>("wavelets::tiling: spin0 = ", s0, " at L = ", m_p.L,
+                                                         ": the spin-lowered normalisation at l = ", l,
+                                                         " is not representable in double; valid |spin0| is smaller");
+            m_eta[static_cast<std::size_t>(l)] = nu;
+        }
+    }
+
     parameters m_p;
     int m_J = 0;
+    std::vector<double> m_eta;                    // (L): η_ℓ
     std::vector<double> m_kappa0;                // (L)
     std::vector<double> m_kappa;                 // (J_max − J_min + 1, L)
     std::vector<std::complex<double>> m_dir;     // (L, N): column (n + N − 1)/2 for live n
