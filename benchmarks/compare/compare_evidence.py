@@ -53,7 +53,9 @@ if a["target"] == "spline":
     m = md.RQSplineModel(d, n_layers=a["layers"], n_bins=a["bins"],
                          hidden_size=[a["hidden"], a["hidden"]], spline_range=(-10.0, 10.0),
                          standardize=True, temperature=a["temperature"])
-    m.fit(jnp.array(train.samples), epochs=a["epochs"], batch_size=a["batch_size"], verbose=False)
+    import jax
+    m.fit(jnp.array(train.samples), epochs=a["epochs"], batch_size=a["batch_size"], verbose=False,
+          key=jax.random.PRNGKey(1000 + a["seed"]))
 else:
     m = mdl.ModifiedGaussianMixtureModel(d, [np.array([1e-1, 5e-1])],
                                          hyper_parameters=[1, 1e-8, None, None, None])
@@ -69,8 +71,10 @@ print(json.dumps({"ln_z": float(ln_z), "ln_z_error": float(np.exp(ln_z_std - ln_
 """
 
 
-def gaussian_problem(d, nchains, nsamples, seed):
-    """Exact posterior draws and ln Z of N(m; θ, Σ_L) × N(θ; μ₀, Σ₀)."""
+def gaussian_problem(d, nchains, nsamples, seed, draw=0):
+    """Exact posterior draws and ln Z of N(m; θ, Σ_L) × N(θ; μ₀, Σ₀). The model comes from
+    `seed`; `draw` picks an independent set of chains of that same model (draw 0 continues
+    the model's generator, as the single-seed comparison always did)."""
     import numpy as np  # from the venv (harmonic depends on it): see main
 
     rng = np.random.default_rng(seed)
@@ -91,6 +95,8 @@ def gaussian_problem(d, nchains, nsamples, seed):
         return (-0.5 * np.sum(u * u, axis=-1) - np.log(np.diag(chol)).sum()
                 - 0.5 * d * np.log(2 * np.pi))
 
+    if draw > 0:
+        rng = np.random.default_rng([seed, draw])
     theta = mu_p + rng.standard_normal((nchains * nsamples, d)) @ np.linalg.cholesky(sp).T
     lnprob = log_normal(m, theta, sl) + log_normal(theta, mu0, s0)
     ln_z = float(log_normal(m, mu0, sl + s0))
@@ -124,7 +130,10 @@ def main():
     p.add_argument("--targets", nargs="+", default=["spline", "mixture"], choices=["spline", "mixture"])
     p.add_argument("--nchains", type=int, default=40)
     p.add_argument("--nsamples", type=int, default=1250, help="per chain")
-    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=2, help="runs per chain set (fastest kept)")
+    p.add_argument("--seeds", type=int, default=1,
+                   help="independent chain sets per d (same for both tools; training seeds follow)")
+    p.add_argument("--json", help="also write the summary (per-set errors included) here")
     p.add_argument("--core", type=int, default=0, help="CPU both sides are pinned to")
     # harmonic's flow settings: the architecture of sphaera's default spline flow, harmonic's
     # own defaults otherwise (it has no early stopping: a fixed number of epochs).
@@ -151,41 +160,74 @@ def main():
         driver = Path(tmp) / "harmonic_driver.py"
         driver.write_text(HARMONIC_DRIVER)
         for d in a.dims:
-            samples, lnprob, truth = gaussian_problem(d, a.nchains, a.nsamples, seed=100 + d)
-            fs, fl = Path(tmp) / f"samples_{d}.npy", Path(tmp) / f"lnprob_{d}.npy"
-            np.save(fs, samples)
-            np.save(fl, lnprob)
             for target in a.targets:
-                best = {}
-                for _ in range(a.repeats):  # alternate the two sides
-                    s = run_json(pinned([a.sphaera, "--samples", str(fs), "--lnprob", str(fl),
-                                         "--target", target], a.core), env)
-                    s["fit_s"], s["evaluate_s"] = s["timing"]["fit_s"], s["timing"]["evaluate_s"]
-                    s["ln_z_error"] = s["ln_z_error"]["symmetric"]
-                    h = run_json(pinned([str(python), str(driver), json.dumps(dict(
-                        samples=str(fs), lnprob=str(fl), target=target, train_fraction=0.5,
-                        layers=a.layers, bins=a.bins, hidden=a.hidden, epochs=a.epochs,
-                        batch_size=a.batch_size, temperature=a.temperature))], a.core), env)
-                    for name, r in (("sphaera", s), ("harmonic", h)):
-                        r["total_s"] = r["fit_s"] + r["evaluate_s"]
-                        if name not in best or r["total_s"] < best[name]["total_s"]:
-                            best[name] = r
-                rows.append((d, target, truth, best))
-                print(f"done d = {d}, {target}", file=sys.stderr)
+                runs = {"sphaera": [], "harmonic": []}  # one entry per seed: best of repeats
+                for seed in range(a.seeds):
+                    samples, lnprob, truth = gaussian_problem(d, a.nchains, a.nsamples,
+                                                              seed=100 + d, draw=seed)
+                    fs, fl = Path(tmp) / f"samples_{d}.npy", Path(tmp) / f"lnprob_{d}.npy"
+                    np.save(fs, samples)
+                    np.save(fl, lnprob)
+                    best = {}
+                    for _ in range(a.repeats):  # alternate the two sides
+                        s = run_json(pinned([a.sphaera, "--samples", str(fs), "--lnprob", str(fl),
+                                             "--target", target, "--seed", str(seed)], a.core), env)
+                        s["fit_s"], s["evaluate_s"] = s["timing"]["fit_s"], s["timing"]["evaluate_s"]
+                        s["ln_z_error"] = s["ln_z_error"]["symmetric"]
+                        h = run_json(pinned([str(python), str(driver), json.dumps(dict(
+                            samples=str(fs), lnprob=str(fl), target=target, train_fraction=0.5,
+                            layers=a.layers, bins=a.bins, hidden=a.hidden, epochs=a.epochs,
+                            batch_size=a.batch_size, temperature=a.temperature, seed=seed))],
+                            a.core), env)
+                        for name, r in (("sphaera", s), ("harmonic", h)):
+                            r["total_s"] = r["fit_s"] + r["evaluate_s"]
+                            if name not in best or r["total_s"] < best[name]["total_s"]:
+                                best[name] = r
+                    for name in runs:
+                        r = best[name]
+                        r["err"] = r["ln_z"] - truth
+                        runs[name].append(r)
+                    print(f"done d = {d}, {target}, seed {seed}: sphaera err "
+                          f"{runs['sphaera'][-1]['err']:+.2e} ({runs['sphaera'][-1]['total_s']:.2f} s), "
+                          f"harmonic err {runs['harmonic'][-1]['err']:+.2e} "
+                          f"({runs['harmonic'][-1]['total_s']:.2f} s)", file=sys.stderr)
+                rows.append((d, target, runs))
 
     print(f"\n{a.nchains} chains x {a.nsamples} samples (half train, half infer), one core, "
-          f"best of {a.repeats}; harmonic flow: {a.layers} layers, {a.bins} bins, hidden "
+          f"{a.seeds} independent chain set(s) per d (the same for both tools), best of "
+          f"{a.repeats} run(s) per set; harmonic flow: {a.layers} layers, {a.bins} bins, hidden "
           f"[{a.hidden}, {a.hidden}], {a.epochs} epochs, batch {a.batch_size}, T = {a.temperature}\n")
-    head = f"{'d':>3} {'target':8} {'tool':9} {'fit s':>8} {'eval s':>8} {'total s':>8} {'ln Z':>11} {'sigma':>8} {'|err|':>8} {'harmonic/sphaera':>17}"
+    print("times: means over the sets; |err| = |ln Z - truth|: mean, RMS and max over the sets; "
+          "sigma: mean of each run's own error bar; |err|/sigma: mean\n")
+    head = (f"{'d':>3} {'target':8} {'tool':9} {'fit s':>8} {'eval s':>8} {'total s':>8} "
+            f"{'mean|err|':>10} {'RMS err':>9} {'max|err|':>9} {'mean sigma':>10} "
+            f"{'|err|/sig':>9} {'harmonic/sphaera':>17}")
     print(head)
     print("-" * len(head))
-    for d, target, truth, best in rows:
-        ratio = best["harmonic"]["total_s"] / best["sphaera"]["total_s"]
+    summary = []
+    for d, target, runs in rows:
+        stats = {}
+        for name, rs in runs.items():
+            err = np.array([r["err"] for r in rs])
+            sig = np.array([r["ln_z_error"] for r in rs])
+            stats[name] = dict(
+                fit_s=float(np.mean([r["fit_s"] for r in rs])),
+                evaluate_s=float(np.mean([r["evaluate_s"] for r in rs])),
+                total_s=float(np.mean([r["total_s"] for r in rs])),
+                mean_abs_err=float(np.mean(np.abs(err))), rms_err=float(np.sqrt(np.mean(err ** 2))),
+                max_abs_err=float(np.max(np.abs(err))), mean_sigma=float(np.mean(sig)),
+                mean_err_over_sigma=float(np.mean(np.abs(err) / sig)),
+                errors=err.tolist(), sigmas=sig.tolist())
+        ratio = stats["harmonic"]["total_s"] / stats["sphaera"]["total_s"]
         for name in ("sphaera", "harmonic"):
-            r = best[name]
-            print(f"{d:>3} {target:8} {name:9} {r['fit_s']:8.3f} {r['evaluate_s']:8.3f} {r['total_s']:8.3f} "
-                  f"{r['ln_z']:11.4f} {r['ln_z_error']:8.4f} {abs(r['ln_z'] - truth):8.4f} "
+            t = stats[name]
+            print(f"{d:>3} {target:8} {name:9} {t['fit_s']:8.3f} {t['evaluate_s']:8.3f} "
+                  f"{t['total_s']:8.3f} {t['mean_abs_err']:10.2e} {t['rms_err']:9.2e} "
+                  f"{t['max_abs_err']:9.2e} {t['mean_sigma']:10.2e} {t['mean_err_over_sigma']:9.2f} "
                   f"{(f'{ratio:.1f}x' if name == 'sphaera' else ''):>17}")
+        summary.append(dict(d=d, target=target, speed_ratio=ratio, **{k: v for k, v in stats.items()}))
+    if a.json:
+        Path(a.json).write_text(json.dumps(summary, indent=1))
     return 0
 
 

@@ -103,6 +103,43 @@ public:
         return a;
     }
 
+    /// Activations of the row-major evaluation path (forward_rows): a[l] is the output of
+    /// layer l + 1, (rows, width) with one sample per row, allocated once per block size.
+    struct row_workspace {
+        std::vector<Eigen::MatrixXd> a;
+    };
+    /// A workspace for forward_rows on blocks of up to \p rows samples.
+    [[nodiscard]] row_workspace make_row_workspace(Eigen::Index rows) const {
+        row_workspace ws;
+        for (std::size_t l = 1; l < m_widths.size(); ++l) ws.a.emplace_back(rows, m_widths[l]);
+        return ws;
+    }
+
+    /// The same network on samples as rows: \p x (n, inputs) → the top n rows of the
+    /// returned workspace matrix (n, outputs). Every layer is one GEMM x Wᵀ over the block
+    /// (features in contiguous columns, so the bias, tanh and the flows' element-wise maps
+    /// vectorise over samples); nothing is allocated. Agrees with forward to rounding.
+    template <class Derived>
+    const Eigen::MatrixXd& forward_rows(const double* params, const Eigen::MatrixBase<Derived>& x,
+                                        row_workspace& ws) const {
+        const Eigen::Index n = x.rows();
+        const double* p = params + m_offset;
+        for (std::size_t l = 0; l + 1 < m_widths.size(); ++l) {
+            const int in = m_widths[l], out = m_widths[l + 1];
+            const Eigen::Map<const Eigen::MatrixXd> w(p, out, in);
+            auto y = ws.a[l].topRows(n);
+            if (l == 0)
+                y.noalias() = x * w.transpose();
+            else
+                y.noalias() = ws.a[l - 1].topRows(n) * w.transpose();
+            // Bias column by column: a broadcast row would make Eigen add element by element.
+            for (int j = 0; j < out; ++j) y.col(j).array() += p[in * out + j];
+            if (l + 2 < m_widths.size()) y = (1 - 2 / ((2 * y.array()).exp() + 1)).matrix();
+            p += (in + 1) * out;
+        }
+        return ws.a.back();
+    }
+
     /// Pulls back \p dy (outputs, batch) through the network recorded in \p t: adds
     /// ∂/∂params into \p grad (same layout as params) and returns ∂/∂x (inputs, batch).
     Eigen::MatrixXd backward(const double* params, const Eigen::MatrixXd& dy, const tape& t,

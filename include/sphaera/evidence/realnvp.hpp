@@ -13,6 +13,7 @@
 /// which is exactly normalised for every T (f is a bijection) and, for T < 1, has thinner
 /// tails than the learned posterior, as the harmonic mean estimator needs. Training uses
 /// T = 1: minimise −mean ln φ₁ over mini-batches, early stopping on a validation split.
+/// This file holds the layer; detail/coupling_flow.hpp drives training and evaluation.
 
 #include <Eigen/Core>
 
@@ -23,9 +24,8 @@
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/random.hpp"
 #include "sphaera/evidence/chains.hpp"
-#include "sphaera/evidence/detail/flow_training.hpp"
+#include "sphaera/evidence/detail/coupling_flow.hpp"
 #include "sphaera/evidence/nn.hpp"
-#include "sphaera/evidence/whitening.hpp"
 
 namespace sphaera::evidence {
 
@@ -52,8 +52,15 @@ public:
         mlp::tape net;
         Eigen::MatrixXd zb, raw, s;  // moved input, ŝ and s, (|B|, batch)
     };
+    /// Scratch of forward_block (see detail/coupling_flow.hpp).
+    struct block_workspace {
+        mlp::row_workspace net;
+        Eigen::ArrayXd s;  // (rows) one coordinate's log-scales
+    };
 
     coupling(int d, bool flip, const std::vector<int>& hidden, Eigen::Index offset) {
+        // A and B are contiguous ranges ([0, d/2) and [d/2, d), swapped by flip), which
+        // forward_block reads as column blocks.
         const int na = d / 2;  // |A| for flip = false
         for (int i = 0; i < d; ++i) ((i < na) != flip ? m_a : m_b).push_back(i);
         std::vector<int> widths{int(m_a.size())};
@@ -63,6 +70,38 @@ public:
     }
     [[nodiscard]] const mlp& net() const { return m_net; }
 
+    /// s = c·tanh(ŝ/c) with tanh y = 1 − 2/(e^{2y} + 1), as in mlp::forward (Eigen
+    /// vectorises exp, not double tanh); the column and row paths share it.
+    template <class Derived>
+    [[nodiscard]] static auto log_scale(const Eigen::ArrayBase<Derived>& raw) {
+        return clamp * (1 - 2 / ((raw * (2 / clamp)).exp() + 1));
+    }
+    /// tanh(ŝ/c), the same way (for the pullback's 1 − tanh²).
+    template <class Derived>
+    [[nodiscard]] static auto tanh_scaled(const Eigen::ArrayBase<Derived>& raw) {
+        return 1 - 2 / ((raw * (2 / clamp)).exp() + 1);
+    }
+
+    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
+        return {m_net.make_row_workspace(rows), Eigen::ArrayXd(rows)};
+    }
+    /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
+    /// \p logdet (n). One GEMM per conditioner layer, then per moved coordinate j
+    /// z_j ← z_j e^{s_j} + t_j over the block.
+    void forward_block(const double* p, Eigen::Ref<Eigen::MatrixXd> z,
+                       Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
+        const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size());
+        const Eigen::MatrixXd& h =
+            m_net.forward_rows(p, z.middleCols(m_a.front(), Eigen::Index(m_a.size())), ws.net);
+        auto s = ws.s.head(n);
+        for (Eigen::Index j = 0; j < nb; ++j) {
+            s = log_scale(h.col(j).head(n).array());
+            auto zj = z.col(m_b.front() + j).array();
+            zj = zj * s.exp() + h.col(nb + j).head(n).array();
+            logdet.array() += s;
+        }
+    }
+
     /// u = f(z), z (d, batch); adds ln|det| per column into \p logdet (batch).
     [[nodiscard]] Eigen::MatrixXd forward(const double* p, const Eigen::MatrixXd& z,
                                           Eigen::VectorXd& logdet, tape* t = nullptr) const {
@@ -70,7 +109,7 @@ public:
         const Eigen::MatrixXd h = m_net.forward(p, za, t ? &t->net : nullptr);
         const Eigen::Index nb = Eigen::Index(m_b.size());
         const Eigen::MatrixXd raw = h.topRows(nb);
-        const Eigen::MatrixXd s = clamp * (raw.array() / clamp).tanh().matrix();
+        const Eigen::MatrixXd s = log_scale(raw.array()).matrix();
         Eigen::MatrixXd u = z;
         u(m_b, Eigen::all) = (zb.array() * s.array().exp() + h.bottomRows(nb).array()).matrix();
         logdet += s.colwise().sum().transpose();
@@ -86,7 +125,7 @@ public:
     [[nodiscard]] Eigen::MatrixXd inverse(const double* p, const Eigen::MatrixXd& u) const {
         const Eigen::MatrixXd h = m_net.forward(p, u(m_a, Eigen::all));
         const Eigen::Index nb = Eigen::Index(m_b.size());
-        const Eigen::ArrayXXd s = clamp * (h.topRows(nb).array() / clamp).tanh();
+        const Eigen::ArrayXXd s = log_scale(h.topRows(nb).array());
         Eigen::MatrixXd z = u;
         z(m_b, Eigen::all) = ((u(m_b, Eigen::all).array() - h.bottomRows(nb).array()) * (-s).exp()).matrix();
         return z;
@@ -101,7 +140,7 @@ public:
         Eigen::MatrixXd dh(2 * Eigen::Index(m_b.size()), du.cols());
         Eigen::ArrayXXd ds = dub.array() * t.zb.array() * es;
         ds.rowwise() += dld.transpose().array();
-        const Eigen::ArrayXXd th = (t.raw.array() / clamp).tanh();
+        const Eigen::ArrayXXd th = tanh_scaled(t.raw.array());
         dh.topRows(Eigen::Index(m_b.size())) = (ds * (1 - th.square())).matrix();
         dh.bottomRows(Eigen::Index(m_b.size())) = dub;
         Eigen::MatrixXd dz = du;
@@ -117,147 +156,20 @@ private:
 
 }  // namespace detail
 
-/// RealNVP flow target (see the file notes).
-class realnvp {
+/// RealNVP flow target (see the file notes and detail/coupling_flow.hpp).
+class realnvp : public detail::coupling_flow<detail::coupling> {
 public:
     /// Whitens the training samples, trains the flow and picks T (unless fixed).
     /// Throws invalid_argument for ndim < 2 (a coupling needs two groups) or bad options.
     explicit realnvp(const chains& training, const realnvp_options& o = {})
-        : m_white(training.matrix()), m_options(o) {
-        const int d = int(ndim());
-        if (d < 2)
-            sphaera::detail::raise<invalid_argument>("realnvp: ndim = ", d,
-                                                     " is out of range; coupling flows need ndim >= 2");
-        if (o.layers < 2 || o.epochs < 0 || o.batch_size < 1 || o.patience < 1 ||
-            !(o.validation_fraction > 0 && o.validation_fraction < 1) ||
-            !(o.temperature >= 0 && o.temperature <= 1))
-            sphaera::detail::raise<invalid_argument>(
-                "realnvp: options out of range (layers = ", o.layers, " >= 2, epochs = ", o.epochs,
-                " >= 0, batch_size = ", o.batch_size, " >= 1, patience = ", o.patience,
-                " >= 1, validation_fraction = ", o.validation_fraction,
-                " in (0, 1), temperature = ", o.temperature, " in [0, 1] (0: automatic))");
-        Eigen::Index off = 0;
-        for (int k = 0; k < o.layers; ++k) {
-            m_layers.emplace_back(d, k % 2 == 1, o.hidden, off);
-            off += m_layers.back().net().size();
-        }
-        m_params = Eigen::VectorXd::Zero(off);
-        for (int k = 0; k < o.layers; ++k)
-            m_layers[std::size_t(k)].net().initialise(m_params.data(), o.seed, std::uint64_t(k));
-        train(training);
-    }
-
-    [[nodiscard]] Eigen::Index ndim() const { return m_white.ndim(); }
-    [[nodiscard]] double temperature() const { return m_temperature; }
-    void set_temperature(double t) {
-        if (!(t > 0 && t <= 1))
-            sphaera::detail::raise<invalid_argument>("realnvp: temperature = ", t,
-                                                     " is out of range; valid range is (0, 1]");
-        m_temperature = t;
-    }
-    [[nodiscard]] const Eigen::VectorXd& parameters() const { return m_params; }
-    [[nodiscard]] Eigen::VectorXd& parameters() { return m_params; }
-    [[nodiscard]] int epochs_run() const { return m_epochs; }
-    [[nodiscard]] double validation_loss() const { return m_best_loss; }  ///< −mean ln φ₁(z)
-    [[nodiscard]] const std::vector<detail::coupling>& layers() const { return m_layers; }
-
-    /// ln φ_T at the rows of \p x (n, ndim) → (n).
-    [[nodiscard]] Eigen::VectorXd log_prob(const Eigen::Ref<const row_matrix>& x) const {
-        Eigen::VectorXd ld;
-        const Eigen::MatrixXd u = push(m_white.apply(x).transpose(), ld);
-        const double t = m_temperature, d = double(ndim());
-        return (-0.5 * u.colwise().squaredNorm().transpose().array() / t -
-                0.5 * d * std::log(2 * 3.14159265358979323846 * t) + ld.array() - m_white.log_det())
-            .matrix();
-    }
-
-    /// ∇_θ ln φ_T at one point \p x (ndim), by the same pullback as training.
-    [[nodiscard]] Eigen::VectorXd grad_log_prob(const Eigen::VectorXd& x) const {
-        const Eigen::MatrixXd z = m_white.apply(x.transpose()).transpose();
-        std::vector<detail::coupling::tape> tapes(m_layers.size());
-        Eigen::VectorXd ld = Eigen::VectorXd::Zero(1);
-        Eigen::MatrixXd u = z;
-        for (std::size_t k = 0; k < m_layers.size(); ++k)
-            u = m_layers[k].forward(m_params.data(), u, ld, &tapes[k]);
-        Eigen::MatrixXd du = -u / m_temperature;
-        Eigen::VectorXd scratch = Eigen::VectorXd::Zero(m_params.size());
-        for (std::size_t k = m_layers.size(); k-- > 0;)
-            du = m_layers[k].backward(m_params.data(), du, Eigen::VectorXd::Ones(1), tapes[k],
-                                      scratch.data());
-        return m_white.cholesky().transpose().triangularView<Eigen::Upper>().solve(du.col(0));
-    }
-
-    /// n draws from φ_T (rows, (n, ndim)): u ~ N(0, T I), θ = μ + L f⁻¹(u); Philox (seed).
-    [[nodiscard]] row_matrix sample(Eigen::Index n, std::uint64_t seed) const {
-        Eigen::MatrixXd u(ndim(), n);
-        for (Eigen::Index j = 0; j < n; ++j)
-            for (Eigen::Index i = 0; i < ndim(); ++i)
-                u(i, j) = std::sqrt(m_temperature) * normal<double>(seed, std::uint64_t(j * ndim() + i));
-        for (std::size_t k = m_layers.size(); k-- > 0;) u = m_layers[k].inverse(m_params.data(), u);
-        return m_white.unapply(u.transpose());
-    }
-
-    /// Training loss −mean ln φ₁ over whitened columns \p z (d, n) and, when \p grad is
-    /// given, its gradient with respect to the parameters (overwritten).
-    double loss(const Eigen::MatrixXd& z, Eigen::VectorXd* grad) const {
-        const double n = double(z.cols()), d = double(ndim());
-        std::vector<detail::coupling::tape> tapes(m_layers.size());
-        Eigen::VectorXd ld = Eigen::VectorXd::Zero(z.cols());
-        Eigen::MatrixXd u = z;
-        for (std::size_t k = 0; k < m_layers.size(); ++k)
-            u = m_layers[k].forward(m_params.data(), u, ld, grad ? &tapes[k] : nullptr);
-        const double value = (0.5 * u.colwise().squaredNorm().sum() - ld.sum()) / n +
-                             0.5 * d * std::log(2 * 3.14159265358979323846);
-        if (grad) {
-            grad->setZero(m_params.size());
-            Eigen::MatrixXd du = u / n;
-            const Eigen::VectorXd dld = Eigen::VectorXd::Constant(z.cols(), -1.0 / n);
-            for (std::size_t k = m_layers.size(); k-- > 0;)
-                du = m_layers[k].backward(m_params.data(), du, dld, tapes[k], grad->data());
-        }
-        return value;
-    }
-
-private:
-    Eigen::MatrixXd push(const Eigen::MatrixXd& z, Eigen::VectorXd& ld) const {
-        ld = Eigen::VectorXd::Zero(z.cols());
-        Eigen::MatrixXd u = z;
-        for (const auto& l : m_layers) u = l.forward(m_params.data(), u, ld);
-        return u;
-    }
-
-    void train(const chains& t) {
-        const detail::eigen_serial_scope serial;
-        const auto& o = m_options;
-        const Eigen::MatrixXd zall = m_white.apply(t.matrix()).transpose();  // (d, n)
-        const auto fit = detail::train_flow(
-            [this](const Eigen::MatrixXd& z, Eigen::VectorXd* g) { return loss(z, g); }, m_params,
-            zall,
-            {.epochs = o.epochs, .batch_size = o.batch_size, .learning_rate = o.learning_rate,
-             .validation_fraction = o.validation_fraction, .patience = o.patience,
-             .seed = o.seed, .who = "realnvp"});
-        m_epochs = fit.epochs;
-        m_best_loss = fit.best_loss;
-        if (o.temperature > 0) {
-            m_temperature = o.temperature;
-            return;
-        }
-        // T minimising the estimator's relative variance on the validation samples.
-        Eigen::VectorXd ld, lnp(Eigen::Index(fit.validation.size()));
-        const Eigen::MatrixXd u = push(fit.zval, ld);
-        for (std::size_t i = 0; i < fit.validation.size(); ++i)
-            lnp[Eigen::Index(i)] = t.lnprob_data()[std::size_t(fit.validation[i])];
-        m_temperature = detail::choose_flow_temperature(u.colwise().squaredNorm().transpose(), ld,
-                                                        lnp, double(ndim()));
-    }
-
-    whitening m_white;
-    realnvp_options m_options;
-    std::vector<detail::coupling> m_layers;
-    Eigen::VectorXd m_params;
-    double m_temperature = 0.9;
-    double m_best_loss = 0;
-    int m_epochs = 0;
+        : coupling_flow("realnvp", training,
+                        {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
+                         .batch_size = o.batch_size, .learning_rate = o.learning_rate,
+                         .validation_fraction = o.validation_fraction, .patience = o.patience,
+                         .temperature = o.temperature, .seed = o.seed},
+                        [&o](int d, bool flip, Eigen::Index offset) {
+                            return detail::coupling(d, flip, o.hidden, offset);
+                        }) {}
 };
 
 }  // namespace sphaera::evidence

@@ -102,6 +102,71 @@ public:
         return y;
     }
 
+    /// Scratch of forward_block for blocks of up to `rows` samples.
+    struct block_workspace {
+        Eigen::ArrayXXd size;  // (rows, 2K): bin widths, then heights, of every sample
+        Eigen::ArrayXXd v;     // (rows, 12): per-sample bin quantities (see forward_block)
+    };
+    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
+        return {Eigen::ArrayXXd(rows, 2 * m_bins), Eigen::ArrayXXd(rows, 12)};
+    }
+
+    /// g over a block of n samples, each with its own knots: \p raw (n, 3K − 1) holds the
+    /// raw conditioner outputs (column r = parameter r of every sample, contiguous), \p x
+    /// (n) is replaced by g(x) and g'(x) is multiplied into \p slope (n). The same
+    /// arithmetic as knots + forward_slope, reorganised so that every step runs over the
+    /// samples: softmaxes column by column, the bin search as K − 1 branch-free compares
+    /// (the edges grow, so "x ≥ edge" holds for a prefix of them and its count is the bin),
+    /// the bin's knots picked by masks, and Eq. 5. Only the two derivatives of each
+    /// sample's bin pass through the softplus.
+    void forward_block(const Eigen::Ref<const Eigen::MatrixXd>& raw, Eigen::Ref<Eigen::VectorXd> x,
+                       Eigen::Ref<Eigen::ArrayXd> slope, block_workspace& ws) const {
+        const Eigen::Index n = x.size();
+        const int k = m_bins;
+        const double lo = -m_bound;
+        // Bin widths (g = 0) and heights (g = 1): 2B (m + (1 − K m) softmax), as bin_sizes.
+        for (int g = 0; g < 2; ++g) {
+            auto mx = ws.v.col(0).head(n), sum = ws.v.col(1).head(n);
+            mx = raw.col(g * k).array();
+            for (int r = 1; r < k; ++r) mx = mx.max(raw.col(g * k + r).array());
+            sum.setZero();
+            for (int r = 0; r < k; ++r) {
+                auto e = ws.size.col(g * k + r).head(n);
+                e = (raw.col(g * k + r).array() - mx).exp();
+                sum += e;
+            }
+            const double m = g == 0 ? min_width : min_height;
+            for (int r = 0; r < k; ++r) {
+                auto e = ws.size.col(g * k + r).head(n);
+                e = 2 * m_bound * (m + (1 - k * m) * (e / sum));
+            }
+        }
+        // Per-sample bin quantities, in the columns of ws.v: bin index, left knot (xk, yk),
+        // width, height, the raw inner derivatives at the bin's two ends, running edges.
+        auto col = [&](int c) { return ws.v.col(c).data(); };
+        ws.v.col(0).head(n).setZero();
+        ws.v.middleCols(1, 2).topRows(n).setConstant(lo);
+        ws.v.middleCols(7, 2).topRows(n).setConstant(lo);
+        ws.v.col(3).head(n) = ws.size.col(0).head(n);
+        ws.v.col(4).head(n) = ws.size.col(k).head(n);
+        ws.v.middleCols(5, 2).topRows(n).setZero();
+        for (int r = 0; r + 1 < k; ++r)
+            search_step(n, x.data(), ws.size.col(r).data(), ws.size.col(r + 1).data(),
+                        ws.size.col(k + r).data(), ws.size.col(k + r + 1).data(), col(7), col(8),
+                        col(0), col(1), col(2), col(3), col(4));
+        // Raw inner derivatives: D_j (j = 1 … K − 1) is column 2K + j − 1; bin b has D_b on
+        // its left (b ≥ 1) and D_{b+1} on its right (b ≤ K − 2).
+        for (int r = 0; r + 1 < k; ++r)
+            pick_step(n, double(r), raw.col(2 * k + r).data(), col(0), col(5), col(6));
+        for (int c = 5; c <= 6; ++c) {  // D = d_min + softplus(v + shift), as knots
+            auto v = ws.v.col(c).head(n);
+            v += derivative_shift();
+            v = min_derivative + v.max(0.0) + (1 + (-v.abs()).exp()).log();
+        }
+        eval_step(n, double(k - 1), m_bound, col(0), col(1), col(2), col(3), col(4), col(5),
+                  col(6), x.data(), slope.data());
+    }
+
     /// g⁻¹(y) for knots \p q (3K − 1): the stable root of the bin's quadratic (Eqs. 6–8).
     [[nodiscard]] double inverse(const double* q, double y) const {
         if (!(y > -m_bound && y < m_bound)) return y;
@@ -148,6 +213,61 @@ public:
     }
 
 private:
+    // forward_block's loops over the samples of a block, as functions whose arrays are
+    // __restrict parameters, kept out of line: g++ 12 drops __restrict when it inlines,
+    // then needs more run-time alias checks than it allows and runs the loops scalar.
+
+    /// Edge r + 1 (running sums ex, ey of widths w and heights h, in the order locate
+    /// adds them): where x ≥ the edge, the bin moves on to r + 1, with left knot at the
+    /// edge and width wn, height hn.
+    [[gnu::noinline]] static void search_step(Eigen::Index n, const double* __restrict x, const double* __restrict w,
+                            const double* __restrict wn, const double* __restrict h,
+                            const double* __restrict hn, double* __restrict ex,
+                            double* __restrict ey, double* __restrict bin, double* __restrict xk,
+                            double* __restrict yk, double* __restrict wk, double* __restrict hk) {
+        for (Eigen::Index i = 0; i < n; ++i) {
+            ex[i] += w[i];
+            ey[i] += h[i];
+            const bool past = x[i] >= ex[i];
+            bin[i] += past ? 1.0 : 0.0;
+            xk[i] = past ? ex[i] : xk[i];
+            yk[i] = past ? ey[i] : yk[i];
+            wk[i] = past ? wn[i] : wk[i];
+            hk[i] = past ? hn[i] : hk[i];
+        }
+    }
+    /// Raw derivative D_{r+1} (\p dr) goes to v0 where it is the bin's left end (bin
+    /// r + 1) and to v1 where it is the right end (bin r).
+    [[gnu::noinline]] static void pick_step(Eigen::Index n, double r, const double* __restrict dr,
+                          const double* __restrict bin, double* __restrict v0,
+                          double* __restrict v1) {
+        for (Eigen::Index i = 0; i < n; ++i) {
+            v0[i] = bin[i] == r + 1 ? dr[i] : v0[i];
+            v1[i] = bin[i] == r ? dr[i] : v1[i];
+        }
+    }
+    /// Eq. 5 as forward_slope (struct rational) in every sample's bin; outer bins use
+    /// D₀ = D_K = 1 and the identity holds outside (−B, B).
+    [[gnu::noinline]] static void eval_step(Eigen::Index n, double last, double bound, const double* __restrict bin,
+                          const double* __restrict xk, const double* __restrict yk,
+                          const double* __restrict wk, const double* __restrict hk,
+                          const double* __restrict v0, const double* __restrict v1,
+                          double* __restrict y, double* __restrict slope) {
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double d0 = bin[i] == 0 ? 1.0 : v0[i];
+            const double d1 = bin[i] == last ? 1.0 : v1[i];
+            const double xv = y[i];
+            const double xi = (xv - xk[i]) / wk[i];
+            const double s = hk[i] / wk[i], t = xi * (1 - xi);
+            const double num = s * xi * xi + d0 * t;
+            const double den = s + (d1 + d0 - 2 * s) * t;
+            const double p = d1 * xi * xi + 2 * s * t + d0 * (1 - xi) * (1 - xi);
+            const bool inside = xv > -bound && xv < bound;
+            y[i] = inside ? yk[i] + hk[i] * num / den : xv;
+            slope[i] *= inside ? s * s * p / (den * den) : 1.0;
+        }
+    }
+
     /// One bin: index, left knot (x, y), width, height and end derivatives.
     struct bin {
         int k;

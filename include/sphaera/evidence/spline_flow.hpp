@@ -16,6 +16,7 @@
 ///     ln φ_T(θ) = −|f(z)|²/(2T) − (d/2) ln(2πT) + Σₖ ln|det| − ln|det L|,
 /// exactly normalised for every T; training uses T = 1 and T is then chosen on the
 /// validation split to minimise the estimator's relative variance (unless fixed).
+/// This file holds the layer; detail/coupling_flow.hpp drives training and evaluation.
 
 #include <Eigen/Core>
 
@@ -27,10 +28,9 @@
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/random.hpp"
 #include "sphaera/evidence/chains.hpp"
-#include "sphaera/evidence/detail/flow_training.hpp"
+#include "sphaera/evidence/detail/coupling_flow.hpp"
 #include "sphaera/evidence/nn.hpp"
 #include "sphaera/evidence/rq_spline.hpp"
-#include "sphaera/evidence/whitening.hpp"
 
 namespace sphaera::evidence {
 
@@ -58,10 +58,18 @@ public:
         mlp::tape net;          // net.a.back() holds the raw outputs (|B|(3K − 1), batch)
         Eigen::MatrixXd zb, q;  // moved input (|B|, batch); knots (3K − 1, |B| batch)
     };
+    /// Scratch of forward_block (see detail/coupling_flow.hpp).
+    struct block_workspace {
+        mlp::row_workspace net;
+        rq_spline::block_workspace spline;
+        Eigen::ArrayXd slope;  // (rows) running product of g' over the moved coordinates
+    };
 
     spline_coupling(int d, bool flip, const std::vector<int>& hidden, const rq_spline& spline,
                     Eigen::Index offset)
         : m_spline(spline) {
+        // A and B are contiguous ranges ([0, d/2) and [d/2, d), swapped by flip), which
+        // forward_block reads as column blocks.
         const int na = d / 2;  // |A| for flip = false
         for (int i = 0; i < d; ++i) ((i < na) != flip ? m_a : m_b).push_back(i);
         std::vector<int> widths{int(m_a.size())};
@@ -71,6 +79,36 @@ public:
     }
     [[nodiscard]] const mlp& net() const { return m_net; }
     [[nodiscard]] const rq_spline& spline() const { return m_spline; }
+
+    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
+        return {m_net.make_row_workspace(rows), m_spline.make_block_workspace(rows),
+                Eigen::ArrayXd(rows)};
+    }
+    /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
+    /// \p logdet (n). One GEMM per conditioner layer gives every sample's raw spline
+    /// parameters, column j(3K − 1) + r holding parameter r of moved coordinate j; each
+    /// coordinate's spline then runs over the block (rq_spline::forward_block). As in
+    /// forward, one logarithm per sample takes the product of the slopes, folded early
+    /// where it could leave double's range.
+    void forward_block(const double* p, Eigen::Ref<Eigen::MatrixXd> z,
+                       Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
+        const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size()), r = m_spline.raw_size();
+        const Eigen::MatrixXd& h =
+            m_net.forward_rows(p, z.middleCols(m_a.front(), Eigen::Index(m_a.size())), ws.net);
+        auto slope = ws.slope.head(n);
+        slope.setOnes();
+        for (Eigen::Index j = 0; j < nb; ++j) {
+            m_spline.forward_block(h.block(0, j * r, n, r), z.col(m_b.front() + j), slope,
+                                   ws.spline);
+            if (((slope > 1e150) || (slope < 1e-150)).any())
+                for (Eigen::Index i = 0; i < n; ++i)
+                    if (slope[i] > 1e150 || slope[i] < 1e-150) {
+                        logdet[i] += std::log(slope[i]);
+                        slope[i] = 1;
+                    }
+        }
+        logdet.array() += slope.log();
+    }
 
     /// u = f(z), z (d, batch); adds ln|det| per column into \p logdet (batch).
     [[nodiscard]] Eigen::MatrixXd forward(const double* p, const Eigen::MatrixXd& z,
@@ -148,158 +186,22 @@ private:
 
 }  // namespace detail
 
-/// Rational-quadratic spline flow target (see the file notes).
-class spline_flow {
+/// Rational-quadratic spline flow target (see the file notes and detail/coupling_flow.hpp).
+class spline_flow : public detail::coupling_flow<detail::spline_coupling> {
 public:
     /// Whitens the training samples, trains the flow and picks T (unless fixed).
     /// Throws invalid_argument for ndim < 2 (a coupling needs two groups) or bad options.
     explicit spline_flow(const chains& training, const spline_flow_options& o = {})
-        : m_white(training.matrix()) {
-        const int d = int(ndim());
-        if (d < 2)
-            sphaera::detail::raise<invalid_argument>("spline_flow: ndim = ", d,
-                                                     " is out of range; coupling flows need ndim >= 2");
-        if (o.layers < 2 || o.epochs < 0 || o.batch_size < 1 || o.patience < 1 ||
-            !(o.validation_fraction > 0 && o.validation_fraction < 1) ||
-            !(o.temperature >= 0 && o.temperature <= 1))
-            sphaera::detail::raise<invalid_argument>(
-                "spline_flow: options out of range (layers = ", o.layers, " >= 2, epochs = ",
-                o.epochs, " >= 0, batch_size = ", o.batch_size, " >= 1, patience = ", o.patience,
-                " >= 1, validation_fraction = ", o.validation_fraction,
-                " in (0, 1), temperature = ", o.temperature, " in [0, 1] (0: automatic))");
-        const detail::rq_spline spline(o.bins, o.tail_bound);  // validates bins and B
-        Eigen::Index off = 0;
-        for (int k = 0; k < o.layers; ++k) {
-            m_layers.emplace_back(d, k % 2 == 1, o.hidden, spline, off);
-            off += m_layers.back().net().size();
-        }
-        m_params = Eigen::VectorXd::Zero(off);
-        for (int k = 0; k < o.layers; ++k)
-            m_layers[std::size_t(k)].net().initialise(m_params.data(), o.seed, std::uint64_t(k));
-        train(training, o);
-    }
-
-    [[nodiscard]] Eigen::Index ndim() const { return m_white.ndim(); }
-    [[nodiscard]] double temperature() const { return m_temperature; }
-    void set_temperature(double t) {
-        if (!(t > 0 && t <= 1))
-            sphaera::detail::raise<invalid_argument>("spline_flow: temperature = ", t,
-                                                     " is out of range; valid range is (0, 1]");
-        m_temperature = t;
-    }
-    [[nodiscard]] const Eigen::VectorXd& parameters() const { return m_params; }
-    [[nodiscard]] Eigen::VectorXd& parameters() { return m_params; }
-    [[nodiscard]] int epochs_run() const { return m_epochs; }
-    [[nodiscard]] double validation_loss() const { return m_best_loss; }  ///< −mean ln φ₁(z)
-    [[nodiscard]] const std::vector<detail::spline_coupling>& layers() const { return m_layers; }
-    [[nodiscard]] const whitening& standardisation() const { return m_white; }
-
-    /// ln φ_T at the rows of \p x (n, ndim) → (n). Rows go through the flow in blocks of
-    /// 512: the per-layer temporaries ((3K − 1)|B| × block) then stay in cache instead of
-    /// costing page faults on every call with a million samples.
-    [[nodiscard]] Eigen::VectorXd log_prob(const Eigen::Ref<const row_matrix>& x) const {
-        constexpr Eigen::Index block = 512;
-        const double t = m_temperature, d = double(ndim());
-        const double c = -0.5 * d * std::log(2 * 3.14159265358979323846 * t) - m_white.log_det();
-        Eigen::VectorXd out(x.rows()), ld;
-        for (Eigen::Index b = 0; b < x.rows(); b += block) {
-            const Eigen::Index nb = std::min(block, x.rows() - b);
-            const Eigen::MatrixXd u = push(m_white.apply(x.middleRows(b, nb)).transpose(), ld);
-            out.segment(b, nb) = (-0.5 / t * u.colwise().squaredNorm().transpose().array() +
-                                  ld.array() + c).matrix();
-        }
-        return out;
-    }
-
-    /// ∇_θ ln φ_T at one point \p x (ndim), by the same pullback as training.
-    [[nodiscard]] Eigen::VectorXd grad_log_prob(const Eigen::VectorXd& x) const {
-        const Eigen::MatrixXd z = m_white.apply(x.transpose()).transpose();
-        std::vector<detail::spline_coupling::tape> tapes(m_layers.size());
-        Eigen::VectorXd ld = Eigen::VectorXd::Zero(1);
-        Eigen::MatrixXd u = z;
-        for (std::size_t k = 0; k < m_layers.size(); ++k)
-            u = m_layers[k].forward(m_params.data(), u, ld, &tapes[k]);
-        Eigen::MatrixXd du = -u / m_temperature;
-        Eigen::VectorXd scratch = Eigen::VectorXd::Zero(m_params.size());
-        for (std::size_t k = m_layers.size(); k-- > 0;)
-            du = m_layers[k].backward(m_params.data(), du, Eigen::VectorXd::Ones(1), tapes[k],
-                                      scratch.data());
-        return m_white.cholesky().transpose().triangularView<Eigen::Upper>().solve(du.col(0));
-    }
-
-    /// f(z) of whitened columns \p z (d, n), adding ln|det ∂f/∂z| into \p ld (n).
-    [[nodiscard]] Eigen::MatrixXd push(const Eigen::MatrixXd& z, Eigen::VectorXd& ld) const {
-        ld = Eigen::VectorXd::Zero(z.cols());
-        Eigen::MatrixXd u = z;
-        for (const auto& l : m_layers) u = l.forward(m_params.data(), u, ld);
-        return u;
-    }
-    /// f⁻¹(u) of columns \p u (d, n), whitened coordinates.
-    [[nodiscard]] Eigen::MatrixXd pull(Eigen::MatrixXd u) const {
-        for (std::size_t k = m_layers.size(); k-- > 0;) u = m_layers[k].inverse(m_params.data(), u);
-        return u;
-    }
-
-    /// n draws from φ_T (rows, (n, ndim)): u ~ N(0, T I), θ = μ + L f⁻¹(u); Philox (seed).
-    [[nodiscard]] row_matrix sample(Eigen::Index n, std::uint64_t seed) const {
-        Eigen::MatrixXd u(ndim(), n);
-        for (Eigen::Index j = 0; j < n; ++j)
-            for (Eigen::Index i = 0; i < ndim(); ++i)
-                u(i, j) = std::sqrt(m_temperature) * normal<double>(seed, std::uint64_t(j * ndim() + i));
-        return m_white.unapply(pull(std::move(u)).transpose());
-    }
-
-    /// Training loss −mean ln φ₁ over whitened columns \p z (d, n) and, when \p grad is
-    /// given, its gradient with respect to the parameters (overwritten).
-    double loss(const Eigen::MatrixXd& z, Eigen::VectorXd* grad) const {
-        const double n = double(z.cols()), d = double(ndim());
-        std::vector<detail::spline_coupling::tape> tapes(m_layers.size());
-        Eigen::VectorXd ld = Eigen::VectorXd::Zero(z.cols());
-        Eigen::MatrixXd u = z;
-        for (std::size_t k = 0; k < m_layers.size(); ++k)
-            u = m_layers[k].forward(m_params.data(), u, ld, grad ? &tapes[k] : nullptr);
-        const double value = (0.5 * u.colwise().squaredNorm().sum() - ld.sum()) / n +
-                             0.5 * d * std::log(2 * 3.14159265358979323846);
-        if (grad) {
-            grad->setZero(m_params.size());
-            Eigen::MatrixXd du = u / n;
-            const Eigen::VectorXd dld = Eigen::VectorXd::Constant(z.cols(), -1.0 / n);
-            for (std::size_t k = m_layers.size(); k-- > 0;)
-                du = m_layers[k].backward(m_params.data(), du, dld, tapes[k], grad->data());
-        }
-        return value;
-    }
-
-private:
-    void train(const chains& t, const spline_flow_options& o) {
-        const detail::eigen_serial_scope serial;
-        const Eigen::MatrixXd zall = m_white.apply(t.matrix()).transpose();  // (d, n)
-        const auto fit = detail::train_flow(
-            [this](const Eigen::MatrixXd& z, Eigen::VectorXd* g) { return loss(z, g); }, m_params,
-            zall,
-            {.epochs = o.epochs, .batch_size = o.batch_size, .learning_rate = o.learning_rate,
-             .validation_fraction = o.validation_fraction, .patience = o.patience,
-             .seed = o.seed, .who = "spline_flow"});
-        m_epochs = fit.epochs;
-        m_best_loss = fit.best_loss;
-        if (o.temperature > 0) {
-            m_temperature = o.temperature;
-            return;
-        }
-        Eigen::VectorXd ld, lnp(Eigen::Index(fit.validation.size()));
-        const Eigen::MatrixXd u = push(fit.zval, ld);
-        for (std::size_t i = 0; i < fit.validation.size(); ++i)
-            lnp[Eigen::Index(i)] = t.lnprob_data()[std::size_t(fit.validation[i])];
-        m_temperature = detail::choose_flow_temperature(u.colwise().squaredNorm().transpose(), ld,
-                                                        lnp, double(ndim()));
-    }
-
-    whitening m_white;
-    std::vector<detail::spline_coupling> m_layers;
-    Eigen::VectorXd m_params;
-    double m_temperature = 0.9;
-    double m_best_loss = 0;
-    int m_epochs = 0;
+        : coupling_flow("spline_flow", training,
+                        {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
+                         .batch_size = o.batch_size, .learning_rate = o.learning_rate,
+                         .validation_fraction = o.validation_fraction, .patience = o.patience,
+                         .temperature = o.temperature, .seed = o.seed},
+                        [&o](int d, bool flip, Eigen::Index offset) {
+                            // Validates bins and B (after the common options, as before).
+                            const detail::rq_spline spline(o.bins, o.tail_bound);
+                            return detail::spline_coupling(d, flip, o.hidden, spline, offset);
+                        }) {}
 };
 
 }  // namespace sphaera::evidence

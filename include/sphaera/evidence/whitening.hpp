@@ -63,6 +63,12 @@ public:
         m_chol.triangularView<Eigen::Lower>().solveInPlace(c.transpose());
         return c;
     }
+    /// Whitens in place the samples in the rows of \p z (n, ndim), column-major blocks
+    /// included: z ← (z − μᵀ) L⁻ᵀ, the same map as apply without allocating a result.
+    void apply_in_place(Eigen::Ref<Eigen::MatrixXd> z) const {
+        for (Eigen::Index j = 0; j < z.cols(); ++j) z.col(j).array() -= m_mean[j];
+        m_chol.transpose().triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(z);
+    }
     /// Maps whitened rows \p z (n, ndim) back: θ = μ + L z.
     template <class Derived>
     [[nodiscard]] row_matrix unapply(const Eigen::MatrixBase<Derived>& z) const {
