@@ -220,3 +220,19 @@ TEST_CASE("bad spin0 gives clear errors", "[wavelets][spin]") {
     p.spin0 = 300;
     CHECK_THROWS_WITH(wavelets::tiling(p), Catch::Contains("spin0 = 300") && Catch::Contains("not representable"));
 }
+
+TEST_CASE("exact reconstruction at L = 64, N = 4, spin 0 and 2, with and without spin-lowering", "[wavelets][spin]") {
+    struct spins {
+        int spin, spin0;
+    };
+    for (auto s : {spins{0, 0}, spins{2, 0}, spins{2, 2}, spins{0, 2}})
+        for (auto res : {resolution::full, resolution::multi}) {
+            wavelets::parameters p;
+            p.L = 64;
+            p.N = 4;
+            p.spin = s.spin;
+            p.spin0 = s.spin0;
+            INFO("spin " << s.spin << ", spin0 " << s.spin0 << (res == resolution::full ? " full" : " multi"));
+            CHECK(reconstruction_error<double>(p, res, sht::sampling::mw) <= 1e-12);
+        }
+}

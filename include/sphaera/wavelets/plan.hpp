@@ -82,7 +82,8 @@ public:
         m_field.emplace_back(p.L, p.spin, sampling_geometry(smp, p.L), backend);
         // No scaling transform where its band-limit carries no spin-s harmonic (κ₀ = 0 there).
         const int Ls = this->layout().scaling_L;
-        if (Ls > std::abs(p.spin)) m_scal.emplace_back(Ls, p.spin, sampling_geometry(this->layout().scaling_sampling, Ls), backend);
+        if (Ls > std::abs(p.spin))
+            m_scal.emplace_back(Ls, p.spin, sampling_geometry(this->layout().scaling_sampling, Ls), backend);
         for (std::size_t s = 0; s < this->layout().scales.size(); ++s) {
             const auto& sc = this->layout().scales[s];
             const auto geom = sampling_geometry(smp, sc.L);

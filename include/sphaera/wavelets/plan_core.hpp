@@ -105,12 +105,12 @@ protected:
           m_scale_what(std::string("wavelets::") + name + "::scale: j") {
         m_map_size = sampling_geometry(smp, p.L).npix();
         const double rt = std::sqrt(2.0 * std::numbers::pi);
-        auto nu = [&](int l) { return m_tiling.spin_normalisation(l); };
+        auto eta = [&](int l) { return m_tiling.spin_normalisation(l); };
         for (int l = 0; l < m_layout.scaling_L; ++l) {
             // Where κ₀ vanishes (ℓ < el_min, the only place η_ℓ = 0) both weights are 0.
             const double k0 = m_tiling.kappa0(l);
-            m_scal_down.push_back(static_cast<T>(k0 == 0 ? 0.0 : k0 * nu(l)));
-            m_scal_up.push_back(static_cast<T>(k0 == 0 ? 0.0 : k0 / nu(l)));
+            m_scal_down.push_back(static_cast<T>(k0 == 0 ? 0.0 : k0 * eta(l)));
+            m_scal_up.push_back(static_cast<T>(k0 == 0 ? 0.0 : k0 / eta(l)));
         }
         for (const auto& sc : m_layout.scales) {
             channel_set cs;
@@ -124,8 +124,8 @@ protected:
                 for (int l = 0; l < sc.support; ++l) {
                     const auto gl = g[c][static_cast<std::size_t>(l)];
                     if (gl == 0.0) continue;  // also every ℓ < el_min, where η_ℓ = 0
-                    dn[static_cast<std::size_t>(l)] = static_cast<complex_type>(std::conj(gl) * (nu(l) / rt));
-                    upv[static_cast<std::size_t>(l)] = static_cast<complex_type>(gl * (rt / (M * nu(l))));
+                    dn[static_cast<std::size_t>(l)] = static_cast<complex_type>(std::conj(gl) * (eta(l) / rt));
+                    upv[static_cast<std::size_t>(l)] = static_cast<complex_type>(gl * (rt / (M * eta(l))));
                 }
                 cs.down.push_back(std::move(dn));
                 cs.up.push_back(std::move(upv));
