@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Compares sphaera's directional wavelet transforms with s2wav (CPU JAX) in one run: same
-band-limit L, same N, lambda, J_min, MW sampling, multiresolution (s2wav's only mode),
-complex fields (s2wav's default reality=False), same thread count. For every (L, N) it prints
-the median time of one analysis + synthesis on each side, their ratio, the peak resident
-memory of each side's process, and the largest difference of sphaera's compatibility mode
-(`--compat s2wav`) to s2wav, for the coefficients (analysis) and for the maps (synthesis
-of s2wav's own coefficients), relative to the largest |value|.
+band-limit L, same N, lambda, J_min, MW sampling (or --sampling mwss), multiresolution
+(s2wav's only JAX mode), complex spin-0 fields by default (--spin s for spin fields,
+--reality for real fields through sphaera's real_plan and s2wav's reality=True), same thread
+count. For every (L, N) it prints the median time of one analysis + synthesis on each side,
+their ratio, the peak resident memory of each side's process, and the largest difference of
+sphaera's compatibility mode (`--compat s2wav`) to s2wav, for the coefficients (analysis) and
+for the maps (synthesis of s2wav's own coefficients), relative to the largest |value|.
 
     python3 benchmarks/compare/compare_wavelets.py [--cli build/examples/sphaera_wavelets]
 
@@ -60,19 +61,26 @@ import jax
 jax.config.update("jax_enable_x64", True)
 import s2fft, s2wav
 L, N, lam, J_min, repeat, outdir = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+spin, smp, reality = int(sys.argv[7]), sys.argv[8], sys.argv[9] == "1"
 rng = np.random.default_rng(0)
-f = rng.standard_normal((L, 2 * L - 1)) + 1j * rng.standard_normal((L, 2 * L - 1))
-f = np.asarray(s2fft.inverse_jax(s2fft.forward_jax(f, L), L))  # band-limited
-filters = s2wav.filters.filters_directional_vectorised(L, N, J_min, lam)
+shape = (L + 1, 2 * L) if smp == "mwss" else (L, 2 * L - 1)
+f = rng.standard_normal(shape) + (0 if reality else 1j * rng.standard_normal(shape))
+flm = s2fft.forward_jax(f, L, spin, sampling=smp, reality=reality)
+f = np.asarray(s2fft.inverse_jax(flm, L, spin, sampling=smp, reality=reality))  # band-limited
+if reality:
+    f = f.real
+filters = s2wav.filters.filters_directional_vectorised(L, N, J_min, lam, spin)
 def roundtrip():
-    w, s = s2wav.analysis(f, L, N, J_min, lam, filters=filters)
-    g = s2wav.synthesis(w, s, L, N, J_min, lam, filters=filters)
+    w, s = s2wav.analysis(f, L, N, J_min, lam, spin, smp, None, reality, filters)
+    g = s2wav.synthesis(w, s, L, N, J_min, lam, spin, smp, None, reality, filters)
     return w, s, np.asarray(g)
 t0 = time.perf_counter(); w, s, g = roundtrip(); first = time.perf_counter() - t0  # compile
 times = []
 for _ in range(repeat):
     t0 = time.perf_counter(); roundtrip(); times.append(time.perf_counter() - t0)
 coef = np.concatenate([np.asarray(s).ravel()] + [np.asarray(x).ravel() for x in w])
+if reality:
+    coef, g = coef.real, g.real
 np.save(outdir + "/f.npy", f); np.save(outdir + "/coef_s2wav.npy", coef); np.save(outdir + "/g_s2wav.npy", g)
 print(json.dumps({"median_s": sorted(times)[len(times) // 2], "first_s": first,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -122,7 +130,8 @@ def build_cli(outdir):
 def run_s2wav(args, L, N, env, outdir):
     try:
         r = subprocess.run([sys.executable, "-c", S2WAV_CHILD, str(L), str(N), str(args.lam), str(args.J_min),
-                            str(args.repeat), outdir], capture_output=True, text=True, env=env,
+                            str(args.repeat), outdir, str(args.spin), args.sampling, "1" if args.reality else "0"],
+                           capture_output=True, text=True, env=env,
                            timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {args.timeout} s"}
@@ -134,7 +143,8 @@ def run_s2wav(args, L, N, env, outdir):
 
 def sphaera_cmd(args, direction, L, N, src, dst, repeat):
     return [args.cli, direction, "--L", str(L), "--N", str(N), "--lambda", str(args.lam), "--J-min", str(args.J_min),
-            "--sampling", "mw", "--compat", "s2wav", "--threads", str(args.threads), "--repeat", str(repeat), src, dst]
+            "--spin", str(args.spin), "--sampling", args.sampling, "--compat", "s2wav", "--threads", str(args.threads),
+            "--repeat", str(repeat)] + (["--reality"] if args.reality else []) + [src, dst]
 
 
 def run_sphaera(args, L, N, env, outdir):
@@ -184,6 +194,10 @@ def main():
     ap.add_argument("--N", type=int, nargs="+", default=[1, 3, 4])
     ap.add_argument("--lam", type=float, default=2.0)
     ap.add_argument("--J-min", dest="J_min", type=int, default=0)
+    ap.add_argument("--spin", type=int, default=0, help="spin of the field (spin0 = 0: s2wav 1.0.4's vectorised "
+                    "filters fail for spin0 != 0; tests/wavelets/test_wavelet_s2wav.cpp covers spin0)")
+    ap.add_argument("--sampling", choices=["mw", "mwss"], default="mw")
+    ap.add_argument("--reality", action="store_true", help="real fields (sphaera's real_plan, s2wav's reality=True)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed to one s2wav child")
