@@ -108,6 +108,7 @@ TEST_CASE("sphaera_sht --reality, healpix and --repeat", "[sht][cli]") {
     const auto r = run(dir, with_files("analysis --sampling gl --L 10 --reality --repeat 3", dir / "map.npy", dir / "back.npy"));
     REQUIRE(r.code == 0);
     CHECK(r.out.find("median_s=") != std::string::npos);
+    CHECK(r.out.find("median_cpu_s=") != std::string::npos);
     CHECK(max_abs_diff(io::read_npy<cd>(dir / "back.npy").values, a) <= 1e-12);
 
     REQUIRE(run(dir, with_files("synthesis --sampling healpix --nside 4 --L 10", dir / "alm.npy", dir / "hp.npy")).code == 0);

@@ -12,9 +12,16 @@
 ///   the equator. The sums are split by the parity of ℓ (E = Σ_{ℓ even}, O = Σ_{ℓ odd}),
 ///   from which every output is E ± O with a sign.
 /// - **SIMD across rings.** Recursion angles ("lanes") are grouped in chunks of
-///   `chunk_lanes` = 8·NV; a chunk advances NV independent 8-wide vectors per ℓ (GCC/Clang
-///   vector extensions: one AVX-512 register, two AVX2 or four SSE2 ones each), which
-///   hides the FMA latency of each chain. Coefficients and a_ℓm are broadcast per ℓ.
+///   `chunk_lanes` = 8·NV; a chunk is run in register blocks of NB 8-wide vectors (GCC/Clang
+///   vector extensions: one AVX-512 register, two AVX2 or four SSE2 ones each), NB chosen
+///   so that a block's accumulators and recursion state fit the 32 AVX-512 registers (see
+///   block_vectors). Coefficients and a_ℓm are broadcast per ℓ; two ℓ per loop trip make
+///   the parity, and with it the accumulator each value feeds, static.
+/// - **Normalised recursion.** The kernels run μ_ℓ = λ_ℓ/s_ℓ with the scales chosen so that
+///   the λ_{ℓ−1} coefficient is 1 (order_recursion): one FMA and one FMS per lane and step.
+///   s_ℓ is folded into a_ℓm (synthesis) or the sums (adjoint), O(L) per order.
+/// - **Batches.** Up to max_batch maps share one pass: the recursion of each chain feeds
+///   the accumulators of every map (columns Q = maps × signs).
 /// - **Polar skipping.** Values start at ℓ₀ = max(|m|, |n|) from the closed form, in scaled
 ///   form (value·2^{600k}, integer k ≤ 0, exact power-of-two rescaling, no log/exp): a lane
 ///   contributes only once k = 0 (|λ| ≳ 2^−300). Chunks are ordered from the equator to
@@ -29,6 +36,10 @@
 #include <span>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include "sphaera/sht/wigner_recursion.hpp"
 
 namespace sphaera::sht::detail {
@@ -38,8 +49,9 @@ namespace sphaera::sht::detail {
 using vd = double __attribute__((vector_size(64)));
 using vl = std::int64_t __attribute__((vector_size(64)));
 inline constexpr int vlen = 8;
-/// Vectors per chunk and lanes (recursion angles) per chunk (4 measured best on Zen 5 with
-/// AVX-512 for both the real and complex paths; override with SPHAERA_SHT_CHUNK_VECTORS).
+/// Vectors per chunk and lanes (recursion angles) per chunk: the unit of the equator-to-pole
+/// ordering and of the dead-chunk test; the kernels run a chunk in register blocks of
+/// block_vectors<Q> vectors (override with SPHAERA_SHT_CHUNK_VECTORS, a multiple of 4).
 #ifndef SPHAERA_SHT_CHUNK_VECTORS
 #define SPHAERA_SHT_CHUNK_VECTORS 4
 #endif
@@ -186,17 +198,19 @@ inline void exp2i(const vd& e, vd& out) {  // 2^e for integral e in [−1022, 10
     out = (vd)bits;
 }
 
-/// Start of the recursion at ℓ₀ = sd.l0 for NV vectors of lanes: l1 = λ_ℓ₀·2^{−600k},
-/// l0 = 0, k ≤ 0 (k = 0 where |λ_ℓ₀| ≥ 2^−300 or λ_ℓ₀ = 0).
-template <int NV>
-inline void start_values(const legendre_chunk& ch, const start_data& sd, vd* u, vd* l0, vd* l1, vd* k) {
-    for (int v = 0; v < NV; ++v) {
+/// Start of the recursion at ℓ₀ = sd.l0 for NB vectors of lanes from vector v0 of the
+/// chunk: l1 = λ_ℓ₀·2^{−600k} (= μ_ℓ₀, s_ℓ₀ = 1), l0 = 0, k ≤ 0 (k = 0 where
+/// |λ_ℓ₀| ≥ 2^−300 or λ_ℓ₀ = 0).
+template <int NB>
+inline void start_values(const legendre_chunk& ch, int v0, const start_data& sd, vd* u, vd* l0, vd* l1, vd* k) {
+    for (int v = 0; v < NB; ++v) {
+        const int off = vlen * (v0 + v);
         vd cm, ce, sm, se;
-        __builtin_memcpy(&u[v], ch.u + vlen * v, sizeof(vd));
-        __builtin_memcpy(&cm, ch.cm + vlen * v, sizeof(vd));
-        __builtin_memcpy(&ce, ch.ce + vlen * v, sizeof(vd));
-        __builtin_memcpy(&sm, ch.sm + vlen * v, sizeof(vd));
-        __builtin_memcpy(&se, ch.se + vlen * v, sizeof(vd));
+        __builtin_memcpy(&u[v], ch.u + off, sizeof(vd));
+        __builtin_memcpy(&cm, ch.cm + off, sizeof(vd));
+        __builtin_memcpy(&ce, ch.ce + off, sizeof(vd));
+        __builtin_memcpy(&sm, ch.sm + off, sizeof(vd));
+        __builtin_memcpy(&se, ch.se + off, sizeof(vd));
         vd pm, pe, qm, qe;
         vpow(cm, sd.pc, pm, pe);
         vpow(sm, sd.ps, qm, qe);
@@ -224,165 +238,254 @@ inline void start_values(const legendre_chunk& ch, const start_data& sd, vd* u, 
     }
 }
 
-/// l1 ← (a cos θ − b) l1 − c l0 with cos θ = x0 + u (see ring_trig), l0 ← old l1.
-template <int NV>
-inline void step(const rec_coef& cf, double x0, const vd* u, vd* l0, vd* l1) {
-    const double a = cf.a, ab = cf.a * x0 - cf.b, c = cf.c;
+/// One step of the normalised recursion (see order_recursion): l1 ← (α u + β) l1 − l0,
+/// l0 ← old l1. Two vector operations (FMA, FMS) per vector.
+template <int NB>
+[[gnu::always_inline]] inline void step(double a, double b, const vd* u, vd* l0, vd* l1) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-        const vd t = (a * u[v] + ab) * l1[v] - c * l0[v];
+    for (int v = 0; v < NB; ++v) {
+        const vd t = (a * u[v] + b) * l1[v] - l0[v];
         l0[v] = l1[v];
         l1[v] = t;
     }
 }
 /// Rescales lanes whose scaled value passed 2^300 (k < 0 only; true values with k = 0 stay
-/// below ~√ℓ) and reports whether every lane now has k = 0.
-template <int NV>
-inline bool rescale(vd* l0, vd* l1, vd* k) {
+/// below ~L), sets the masks f = (k == 0) and reports whether every lane now has k = 0.
+template <int NB>
+[[gnu::always_inline]] inline bool rescale(vd* l0, vd* l1, vd* k, vd* f) {
     vd ks = vd{};
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
+    for (int v = 0; v < NB; ++v) {
         const vl big = l1[v] * l1[v] > 0x1p600;
         l1[v] = big ? l1[v] * 0x1p-600 : l1[v];
         l0[v] = big ? l0[v] * 0x1p-600 : l0[v];
         k[v] = big ? k[v] + 1.0 : k[v];
+        f[v] = (k[v] == 0.0) ? vd{} + 1.0 : vd{};
         ks += k[v];
     }
     bool all = true;
     for (int j = 0; j < vlen; ++j) all = all && ks[j] == 0.0;
     return all;
 }
+/// Whether some lane of the masks f is 1.
+template <int NB>
+[[gnu::always_inline]] inline bool any_set(const vd* f) {
+    vd t = f[0];
+    for (int v = 1; v < NB; ++v) t += f[v];
+    bool any = false;
+    for (int j = 0; j < vlen; ++j) any = any || t[j] != 0.0;
+    return any;
+}
+template <int NB>
+inline bool all_unscaled(const vd* k) {
+    bool all = true;
+    for (int v = 0; v < NB; ++v)
+        for (int j = 0; j < vlen; ++j) all = all && k[v][j] == 0.0;
+    return all;
+}
 
 }  // namespace lk
 
-/// Synthesis over one chunk: acc[p][q][ri][v] += Σ_{ℓ ≡ p mod 2} alm[(ℓQ + q)2 + ri] λ_ℓ
-/// for lanes v (re/im ri, column q < Q). alm: (L, Q, 2), coef: (L) with coef[L−1] = 0.
-/// Returns false when no lane of the chunk ever became significant (the chunk is dead).
-template <int NV, int Q>
-inline bool synthesis_chunk(const legendre_chunk& ch, const start_data& sd, const rec_coef* coef, int L,
-                            const double* alm, vd (&acc)[2][Q][2][NV]) {
-    for (int p = 0; p < 2; ++p)
-        for (int q = 0; q < Q; ++q)
-            for (int ri = 0; ri < 2; ++ri)
-                for (int v = 0; v < NV; ++v) acc[p][q][ri][v] = vd{};
+/// The step coefficients of one order for one side of the equator: μ_{ℓ+1} =
+/// (a[ℓ] u + b[ℓ]) μ_ℓ − μ_{ℓ−1} (see order_recursion).
+struct kernel_coefs {
+    const double* a;
+    const double* b;
+};
+
+/// Vectors per register block of the kernels. A block's accumulators (synthesis) or
+/// inputs (adjoint), 2·Q·2·NB vectors, and its recursion state, 3·NB, must fit the 32
+/// AVX-512 registers: NB = 2 for Q = 2 (±m together), 4 for Q = 1. A chunk is processed
+/// block after block, each running its own recursion over ℓ.
+#ifndef SPHAERA_SHT_BLOCK_Q1
+#define SPHAERA_SHT_BLOCK_Q1 4
+#endif
+#ifndef SPHAERA_SHT_BLOCK_Q2
+#define SPHAERA_SHT_BLOCK_Q2 2
+#endif
+/// Q = 4 (two maps of a batch, ±m each): one vector per block (16 accumulators).
+template <int Q>
+inline constexpr int block_vectors =
+    std::min(chunk_vectors, Q == 1 ? SPHAERA_SHT_BLOCK_Q1 : Q == 2 ? SPHAERA_SHT_BLOCK_Q2 : 1);
+
+/// Runs the recursion of vectors [v0, v0 + NB) of one chunk from ℓ₀ to L − 1 and calls
+/// visit.template operator()<ℓ mod 2>(ℓ, w) with w[v] = μ_ℓ for every ℓ, where lanes still
+/// scaled (k < 0, true value below 2^−300) read 0. Two phases: while some lane is scaled,
+/// w = μ·f with f ∈ {0, 1} per lane, updated only at a rescale (checked every 4 steps: a
+/// step grows |μ| by less than 2^14, far from overflowing the 2^300 trigger); then plain μ.
+/// Steps come in pairs so that the parity, and with it the accumulator each value feeds,
+/// is static. Returns false when no lane ever became significant (the block is dead).
+template <int NB, class Visit>
+[[gnu::always_inline]] inline bool run_chain(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc,
+                                             int L, Visit&& visit) {
     if (sd.l0 >= L) return false;
-    vd u[NV], l0[NV], l1[NV], k[NV];
-    lk::start_values<NV>(ch, sd, u, l0, l1, k);
-    const double x0 = ch.x0;
+    vd u[NB], l0[NB], l1[NB], k[NB];
+    lk::start_values<NB>(ch, v0, sd, u, l0, l1, k);
     int l = sd.l0;
-    bool all = true;
-    for (int v = 0; v < NV; ++v)
-        for (int j = 0; j < vlen; ++j) all = all && k[v][j] == 0.0;
-    vl alive = vl{};
-    // Phase 1: some lanes still scaled; accumulate the others only.
-    while (!all && l < L) {
-        const int p = l & 1;
-        const double* al = alm + 2 * Q * l;
-        for (int v = 0; v < NV; ++v) {
-            const vl ok = k[v] == 0.0;
-            const vd w = ok ? l1[v] : vd{};
-            alive |= ok & (l1[v] != 0.0);
-            for (int q = 0; q < Q; ++q) {
-                acc[p][q][0][v] += al[2 * q] * w;
-                acc[p][q][1][v] += al[2 * q + 1] * w;
-            }
-        }
-        lk::step<NV>(coef[l], x0, u, l0, l1);
-        all = lk::rescale<NV>(l0, l1, k);
-        ++l;
-    }
-    if (l >= L) {
-        bool any = false;
-        for (int j = 0; j < vlen; ++j) any = any || alive[j] != 0;
-        return any;
-    }
-    // Phase 2: every lane representable; two ℓ per trip so the parity is static.
-    auto body = [&]<int P>(int ll) {
-        const double* al = alm + 2 * Q * ll;
+    if (!lk::all_unscaled<NB>(k)) {
+        vd f[NB];
+        for (int v = 0; v < NB; ++v) f[v] = (k[v] == 0.0) ? vd{} + 1.0 : vd{};
+        auto masked = [&]<int P>(int ll) __attribute__((always_inline)) {
+            vd w[NB];
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; ++v)
-#pragma GCC unroll 4
-            for (int q = 0; q < Q; ++q) {
-                acc[P][q][0][v] += al[2 * q] * l1[v];
-                acc[P][q][1][v] += al[2 * q + 1] * l1[v];
+            for (int v = 0; v < NB; ++v) w[v] = l1[v] * f[v];
+            visit.template operator()<P>(ll, w);
+            lk::step<NB>(kc.a[ll], kc.b[ll], u, l0, l1);
+        };
+        // While no lane of the block is significant the sums would only add zeros: run the
+        // recursion alone (a third of the work for ±m pairs; results unchanged).
+        auto silent = [&](int ll) __attribute__((always_inline)) {
+            lk::step<NB>(kc.a[ll], kc.b[ll], u, l0, l1);
+        };
+        bool all = false, any = lk::any_set<NB>(f);
+        if (l & 1) masked.template operator()<1>(l++);
+        while (!all && l + 3 < L) {
+            if (any) {
+                masked.template operator()<0>(l);
+                masked.template operator()<1>(l + 1);
+                masked.template operator()<0>(l + 2);
+                masked.template operator()<1>(l + 3);
+            } else {
+                silent(l);
+                silent(l + 1);
+                silent(l + 2);
+                silent(l + 3);
             }
-        lk::step<NV>(coef[ll], x0, u, l0, l1);
-    };
-    if (l & 1) body.template operator()<1>(l++);
-    for (; l + 1 < L; l += 2) {
-        body.template operator()<0>(l);
-        body.template operator()<1>(l + 1);
+            l += 4;
+            all = lk::rescale<NB>(l0, l1, k, f);
+            any = all || lk::any_set<NB>(f);
+        }
+        if (!all) {
+            for (; l < L; ++l) {
+                if (l & 1) masked.template operator()<1>(l);
+                else masked.template operator()<0>(l);
+            }
+            // Alive: some lane reached k = 0 with a nonzero value (k never decreases).
+            bool any = false;
+            for (int v = 0; v < NB; ++v)
+                for (int j = 0; j < vlen; ++j) any = any || (f[v][j] != 0.0 && (l1[v][j] != 0.0 || l0[v][j] != 0.0));
+            return any;
+        }
     }
-    if (l < L) body.template operator()<0>(l);
+    auto plain = [&]<int P>(int ll) __attribute__((always_inline)) {
+        visit.template operator()<P>(ll, l1);
+        lk::step<NB>(kc.a[ll], kc.b[ll], u, l0, l1);
+    };
+    if (l & 1 && l < L) plain.template operator()<1>(l++);
+    for (; l + 1 < L; l += 2) {
+        plain.template operator()<0>(l);
+        plain.template operator()<1>(l + 1);
+    }
+    if (l < L) plain.template operator()<0>(l);
     return true;
 }
 
-/// The transpose of synthesis_chunk: accv[(ℓQ + q)2 + ri] += Σ_{lanes} g[ℓ mod 2][q][ri] λ_ℓ
-/// as 8-wide partial sums (reduced across lanes by the caller). Returns false for a dead chunk.
-template <int NV, int Q>
-inline bool adjoint_chunk(const legendre_chunk& ch, const start_data& sd, const rec_coef* coef, int L,
-                          const vd (&g)[2][Q][2][NV], vd* accv) {
-    if (sd.l0 >= L) return false;
-    vd u[NV], l0[NV], l1[NV], k[NV];
-    lk::start_values<NV>(ch, sd, u, l0, l1, k);
-    const double x0 = ch.x0;
-    int l = sd.l0;
-    bool all = true;
-    for (int v = 0; v < NV; ++v)
-        for (int j = 0; j < vlen; ++j) all = all && k[v][j] == 0.0;
-    vl alive = vl{};
-    while (!all && l < L) {
-        const int p = l & 1;
-        vd w[NV];
-        for (int v = 0; v < NV; ++v) {
-            const vl ok = k[v] == 0.0;
-            w[v] = ok ? l1[v] : vd{};
-            alive |= ok & (l1[v] != 0.0);
-        }
+/// Synthesis over vectors [v0, v0 + NB) of one chunk: out[p][q][ri][v] = Σ_{ℓ ≡ p mod 2}
+/// alm[(ℓQ + q)2 + ri] μ_ℓ for lanes v (re/im ri, column q < Q). alm: (L, Q, 2), already
+/// multiplied by s_ℓ; kc: (L) with entries L−1 = 0 (the kernel steps once past the end).
+/// Returns false for a dead block (then out is zero). Not inlined: compiled on its own,
+/// the accumulators and the recursion state stay in registers; inlined into the drivers
+/// GCC 12 kept storing them to the stack every step (measured 1.4× slower).
+template <int NB, int Q>
+[[gnu::noinline]] bool synthesis_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
+                                       const double* alm, vd (&out)[2][Q][2][NB]) {
+    // Local accumulators, copied out at the end: `out` may alias alm for all the compiler
+    // knows, which would force a store after every update.
+    vd acc[2][Q][2][NB];
+    for (int p = 0; p < 2; ++p)
         for (int q = 0; q < Q; ++q)
-            for (int ri = 0; ri < 2; ++ri) {
-                vd s = g[p][q][ri][0] * w[0];
-                for (int v = 1; v < NV; ++v) s += g[p][q][ri][v] * w[v];
-                accv[(l * Q + q) * 2 + ri] += s;
+            for (int ri = 0; ri < 2; ++ri)
+                for (int v = 0; v < NB; ++v) acc[p][q][ri][v] = vd{};
+    const bool alive = run_chain<NB>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
+        const double* al = alm + 2 * Q * ll;
+#pragma GCC unroll 8
+        for (int v = 0; v < NB; ++v)
+#pragma GCC unroll 4
+            for (int q = 0; q < Q; ++q) {
+                acc[P][q][0][v] += al[2 * q] * w[v];
+                acc[P][q][1][v] += al[2 * q + 1] * w[v];
             }
-        lk::step<NV>(coef[l], x0, u, l0, l1);
-        all = lk::rescale<NV>(l0, l1, k);
-        ++l;
-    }
-    if (l >= L) {
-        bool any = false;
-        for (int j = 0; j < vlen; ++j) any = any || alive[j] != 0;
-        return any;
-    }
-    auto body = [&]<int P>(int ll) {
+    });
+    __builtin_memcpy(&out, &acc, sizeof(acc));
+    return alive;
+}
+
+/// The transpose of synthesis_block: accv[(ℓQ + q)2 + ri] += Σ_{lanes} g[ℓ mod 2][q][ri] μ_ℓ
+/// as 8-wide partial sums (reduced across lanes, and multiplied by s_ℓ, by the caller).
+/// Returns false for a dead block.
+template <int NB, int Q>
+[[gnu::noinline]] bool adjoint_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
+                                     const vd (&gin)[2][Q][2][NB], vd* accv) {
+    // A local copy: stores to accv could alias gin, which would force reloads of g.
+    vd g[2][Q][2][NB];
+    __builtin_memcpy(&g, &gin, sizeof(g));
+    return run_chain<NB>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
 #pragma GCC unroll 4
         for (int q = 0; q < Q; ++q)
 #pragma GCC unroll 2
             for (int ri = 0; ri < 2; ++ri) {
-                vd s = g[P][q][ri][0] * l1[0];
+                // Chained FMAs straight into the partial sum: one operation per vector.
+                vd s = accv[(ll * Q + q) * 2 + ri];
 #pragma GCC unroll 8
-                for (int v = 1; v < NV; ++v) s += g[P][q][ri][v] * l1[v];
-                accv[(ll * Q + q) * 2 + ri] += s;
+                for (int v = 0; v < NB; ++v) s += g[P][q][ri][v] * w[v];
+                accv[(ll * Q + q) * 2 + ri] = s;
             }
-        lk::step<NV>(coef[ll], x0, u, l0, l1);
-    };
-    if (l & 1) body.template operator()<1>(l++);
-    for (; l + 1 < L; l += 2) {
-        body.template operator()<0>(l);
-        body.template operator()<1>(l + 1);
-    }
-    if (l < L) body.template operator()<0>(l);
-    return true;
+    });
 }
+
+/// √x for x[0..n) in place, vectorised (the coefficients of every order need L square
+/// roots; std::sqrt in a loop stays scalar because of errno).
+inline void sqrt_inplace(double* x, int n) {
+    int i = 0;
+#if defined(__AVX512F__)
+    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(x + i, _mm512_sqrt_pd(_mm512_loadu_pd(x + i)));
+#elif defined(__AVX__)
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, _mm256_sqrt_pd(_mm256_loadu_pd(x + i)));
+#elif defined(__SSE2__)
+    for (; i + 2 <= n; i += 2) _mm_storeu_pd(x + i, _mm_sqrt_pd(_mm_loadu_pd(x + i)));
+#endif
+    for (; i < n; ++i) x[i] = std::sqrt(x[i]);
+}
+
+/// The recursion of one order (m, n) in the form the kernels run it. With λ_ℓ = s_ℓ μ_ℓ,
+/// s_ℓ₀ = s_ℓ₀₊₁ = 1 and s_{ℓ+1} = c_ℓ s_{ℓ−1}, the step λ_{ℓ+1} = (a cos θ − b) λ_ℓ −
+/// c λ_{ℓ−1} (wigner_recursion.hpp) becomes μ_{ℓ+1} = (α u + β) μ_ℓ − μ_{ℓ−1} with
+/// α = a s_ℓ/s_{ℓ+1} and β = (a x0 − b) s_ℓ/s_{ℓ+1} (cos θ = x0 + u, x0 = ±1 per side):
+/// one FMA and one FMS per lane and step instead of three operations. s_ℓ stays within
+/// [~1/√L, ~√2] (c_ℓ = 1 + O(1/ℓ²) away from ℓ₀, Wallis-like products near ℓ₀), so the
+/// scaling costs no range and its rounding is one more ulp per step, like that of c
+/// itself. Synthesis multiplies a_ℓm by s_ℓ before the kernels, the adjoint multiplies the
+/// sums by s_ℓ after. The m-independent factors are tabulated once per scratch, so an
+/// order costs one (vectorised) square root per ℓ.
+struct order_recursion {
+    std::vector<double> alpha, beta_n, beta_s;   // (L) entries L−1 = 0
+    std::vector<double> scale;                   // (L) s_ℓ for ℓ ≥ ℓ₀
+    std::vector<double> r;                       // (L + 1) R_ℓ = √((ℓ²−m²)(ℓ²−n²))
+    std::vector<double> fa, fc;                  // (L) √((2ℓ+3)/(2ℓ+1))·(2ℓ+1), √((2ℓ+3)/(2ℓ−1))·(ℓ+1)/ℓ
+    explicit order_recursion(int L)
+        : alpha(static_cast<std::size_t>(L)), beta_n(static_cast<std::size_t>(L)), beta_s(static_cast<std::size_t>(L)),
+          scale(static_cast<std::size_t>(L)), r(static_cast<std::size_t>(L) + 1), fa(static_cast<std::size_t>(L)),
+          fc(static_cast<std::size_t>(L)) {
+        for (int l = 0; l < L; ++l) {
+            const double dl = l;
+            fa[static_cast<std::size_t>(l)] = std::sqrt((2.0 * dl + 3.0) / (2.0 * dl + 1.0)) * (2.0 * dl + 1.0);
+            fc[static_cast<std::size_t>(l)] =
+                l == 0 ? 0.0 : std::sqrt((2.0 * dl + 3.0) / (2.0 * dl - 1.0)) * (dl + 1.0) / dl;
+        }
+    }
+    [[nodiscard]] kernel_coefs side(double x0) const { return {alpha.data(), x0 > 0 ? beta_n.data() : beta_s.data()}; }
+};
+
+/// Most maps one Legendre pass serves (batched transforms share the recursion).
+inline constexpr int max_batch = 2;
 
 /// Per-thread scratch of the per-m drivers.
 struct legendre_workspace {
-    std::vector<rec_coef> coef;      // (L)
-    std::vector<double> alm;         // (L, 2, 2)
-    std::vector<vd> accv;            // (L, 2, 2) 8-wide partial sums
+    order_recursion rec;
+    std::vector<double> alm;         // (L, 2·max_batch, 2)
+    std::vector<vd> accv;            // (L, 2·max_batch, 2) 8-wide partial sums
     explicit legendre_workspace(int L)
-        : coef(static_cast<std::size_t>(L)), alm(4 * static_cast<std::size_t>(L)),
-          accv(4 * static_cast<std::size_t>(L)) {}
+        : rec(L), alm(4 * max_batch * static_cast<std::size_t>(L)), accv(4 * max_batch * static_cast<std::size_t>(L)) {}
 };
 
 /// Column values of one order: re/im per ring (nrings each).
@@ -395,145 +498,200 @@ struct const_column_ref {
     const double* im = nullptr;
 };
 
-/// Fills ws.coef for order m (n = −s, start data sd) with coef[L−1] = 0 (the kernels
-/// step once past the end).
+/// Fills ws.rec for order m (n = −s, start data sd): the coefficients of
+/// fill_coefficients (wigner_recursion.hpp) in the normalised form of order_recursion.
 inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const start_data& sd, int L) {
-    if (sd.l0 < L) fill_coefficients(m, n, sd.l0, L, ws.coef.data());
-    ws.coef[static_cast<std::size_t>(L - 1)] = rec_coef{0, 0, 0};
+    order_recursion& rc = ws.rec;
+    const int l0 = sd.l0;
+    const auto e = static_cast<std::size_t>(L - 1);
+    if (l0 < L) {
+        const double dm = m, dn = n, mn = dm * dn;
+        double* R = rc.r.data();
+        for (int l = l0; l <= L; ++l) {
+            const double dl = l;
+            R[l] = ((dl - dm) * (dl + dm)) * ((dl - dn) * (dl + dn));
+        }
+        sqrt_inplace(R + l0, L + 1 - l0);
+        // c_ℓ (zero at ℓ₀, where R_ℓ₀ = 0) into alpha as a temporary, then the scales.
+        double* c = rc.alpha.data();
+        for (int l = l0; l + 1 < L; ++l) c[l] = rc.fc[static_cast<std::size_t>(l)] * R[l] / R[l + 1];
+        double* sc = rc.scale.data();
+        sc[l0] = 1;
+        if (l0 + 1 < L) sc[l0 + 1] = 1;
+        for (int l = l0 + 1; l + 1 < L; ++l) sc[l + 1] = c[l] * sc[l - 1];
+        for (int l = l0; l + 1 < L; ++l) {
+            const double dl = l;
+            const double f = rc.fa[static_cast<std::size_t>(l)] / R[l + 1];
+            const double a = f * (dl + 1.0), b = (mn == 0.0) ? 0.0 : f * mn / dl;
+            const double q = sc[l] / sc[l + 1];
+            rc.alpha[static_cast<std::size_t>(l)] = a * q;
+            rc.beta_n[static_cast<std::size_t>(l)] = (a - b) * q;
+            rc.beta_s[static_cast<std::size_t>(l)] = (-a - b) * q;
+        }
+    }
+    rc.alpha[e] = rc.beta_n[e] = rc.beta_s[e] = 0;
 }
 
-/// Synthesis of order m ≥ 0 (and −m when `with_neg`): ws.alm holds (−1)^s a_ℓ,±m as
-/// (L, Q, 2) with Q = 1 + with_neg (column 0: m, column 1: −m); writes F_m into `pos` and
-/// F_−m into `neg` for every ring (zero where nothing contributes). sd: start data of
-/// (m, n); m = 0 uses the m0 lists and ignores `neg`.
+/// Synthesis of order m ≥ 0 (and −m when `with_neg`) for nmaps ≤ max_batch maps at once:
+/// ws.alm holds (−1)^s s_ℓ a_ℓ,±m as (L, Q, 2), Q = nmaps·(1 + with_neg), column
+/// b·(1 + with_neg) + (0: m, 1: −m) for map b, and ws.rec the recursion of (m, n); writes
+/// F_m of map b into pos[b] and F_−m into neg[b] for every ring (zero where nothing
+/// contributes). sd: start data of (m, n); m = 0 uses the m0 lists and ignores `neg`.
+/// One recursion per chain serves every map.
 inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m,
-                        int n, bool with_neg, column_ref pos, column_ref neg) {
+                        int n, bool with_neg, int nmaps, const column_ref* pos, const column_ref* neg) {
     const std::size_t nr = tk.nrings;
-    std::fill(pos.re, pos.re + nr, 0.0);
-    std::fill(pos.im, pos.im + nr, 0.0);
-    if (with_neg) {
-        std::fill(neg.re, neg.re + nr, 0.0);
-        std::fill(neg.im, neg.im + nr, 0.0);
+    for (int b = 0; b < nmaps; ++b) {
+        std::fill(pos[b].re, pos[b].re + nr, 0.0);
+        std::fill(pos[b].im, pos[b].im + nr, 0.0);
+        if (with_neg) {
+            std::fill(neg[b].re, neg[b].re + nr, 0.0);
+            std::fill(neg[b].im, neg[b].im + nr, 0.0);
+        }
     }
-    constexpr int NV = chunk_vectors;
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
+    const int Qm = (with_neg && !m0) ? 2 : 1;  // columns per map
     auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+        constexpr int NB = block_vectors<Q>;
+        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
         for (const auto& ch : chunks) {
-            vd acc[2][Q][2][NV];
-            if (!synthesis_chunk<NV, Q>(ch, sd, ws.coef.data(), L, ws.alm.data(), acc)) break;
-            for (int v = 0; v < NV; ++v)
-                for (int j = 0; j < vlen; ++j) {
-                    const int lane = v * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
-                    if (a < 0 && b < 0) continue;
-                    const double er = acc[0][0][0][v][j], ei = acc[0][0][1][v][j];
-                    const double orr = acc[1][0][0][v][j], oi = acc[1][0][1][v][j];
-                    if (a >= 0) {
-                        pos.re[a] = er + orr;
-                        pos.im[a] = ei + oi;
-                    }
-                    if (m0) {
-                        if (b >= 0) {
-                            pos.re[b] = sn * (er - orr);
-                            pos.im[b] = sn * (ei - oi);
+            const kernel_coefs kc = ws.rec.side(ch.x0);
+            bool any = false;
+            for (int v0 = 0; v0 < chunk_vectors; v0 += NB) {
+                vd acc[2][Q][2][NB];
+                if (!synthesis_block<NB, Q>(ch, v0, sd, kc, L, ws.alm.data(), acc)) continue;
+                any = true;
+                for (int v = 0; v < NB; ++v)
+                    for (int j = 0; j < vlen; ++j) {
+                        const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
+                        if (a < 0 && b < 0) continue;
+                        for (int mb = 0; mb < Q / Qm; ++mb) {
+                            const int q0 = mb * Qm;
+                            const column_ref& P = pos[mb];
+                            const double er = acc[0][q0][0][v][j], ei = acc[0][q0][1][v][j];
+                            const double orr = acc[1][q0][0][v][j], oi = acc[1][q0][1][v][j];
+                            if (a >= 0) {
+                                P.re[a] = er + orr;
+                                P.im[a] = ei + oi;
+                            }
+                            if (m0) {
+                                if (b >= 0) {
+                                    P.re[b] = sn * (er - orr);
+                                    P.im[b] = sn * (ei - oi);
+                                }
+                                continue;
+                            }
+                            if (tk.spin0 && b >= 0) {
+                                P.re[b] = sm * (er - orr);
+                                P.im[b] = sm * (ei - oi);
+                            }
+                            if (Qm == 2) {
+                                // min(): in bounds for Q = 1 too, where this never runs.
+                                const int q1 = std::min(q0 + 1, Q - 1);
+                                const column_ref& N = neg[mb];
+                                const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
+                                const double pr = acc[1][q1][0][v][j], pi = acc[1][q1][1][v][j];
+                                if (b >= 0) {
+                                    N.re[b] = sn * (fr - pr);
+                                    N.im[b] = sn * (fi - pi);
+                                }
+                                if (tk.spin0 && a >= 0) {
+                                    N.re[a] = sm * (fr + pr);
+                                    N.im[a] = sm * (fi + pi);
+                                }
+                            }
                         }
-                        continue;
                     }
-                    if (tk.spin0 && b >= 0) {
-                        pos.re[b] = sm * (er - orr);
-                        pos.im[b] = sm * (ei - oi);
-                    }
-                    if constexpr (Q == 2) {
-                        const double fr = acc[0][1][0][v][j], fi = acc[0][1][1][v][j];
-                        const double pr = acc[1][1][0][v][j], pi = acc[1][1][1][v][j];
-                        if (b >= 0) {
-                            neg.re[b] = sn * (fr - pr);
-                            neg.im[b] = sn * (fi - pi);
-                        }
-                        if (tk.spin0 && a >= 0) {
-                            neg.re[a] = sm * (fr + pr);
-                            neg.im[a] = sm * (fi + pi);
-                        }
-                    }
-                }
+            }
+            if (!any) break;  // this chunk is dead: so are the more polar ones
         }
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
-    if (with_neg && !m0) {
-        run.template operator()<2>(north);
-        run.template operator()<2>(south);
-    } else {
-        run.template operator()<1>(north);
-        run.template operator()<1>(south);
+    switch (Qm * nmaps) {
+        case 1: run.template operator()<1>(north), run.template operator()<1>(south); break;
+        case 2: run.template operator()<2>(north), run.template operator()<2>(south); break;
+        default: run.template operator()<4>(north), run.template operator()<4>(south); break;
     }
 }
 
-/// The transpose of synthesis_m: reads G_m from `pos` and G_−m from `neg` (when
-/// `with_neg`) and writes Σ_r G λ into ws.alm as (L, Q, 2) for ℓ ≥ sd.l0 (zero elsewhere).
+/// The transpose of synthesis_m: reads G_m of map b from pos[b] and G_−m from neg[b] (when
+/// `with_neg`) and writes Σ_r G λ into ws.alm as (L, Q, 2) (columns as in synthesis_m) for
+/// ℓ ≥ sd.l0 (zero elsewhere), with ws.rec the recursion of (m, n).
 inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m, int n,
-                      bool with_neg, const_column_ref pos, const_column_ref neg) {
-    constexpr int NV = chunk_vectors;
+                      bool with_neg, int nmaps, const const_column_ref* pos, const const_column_ref* neg) {
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
-    const int Qn = (with_neg && !m0) ? 2 : 1;
+    const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
     std::fill(ws.accv.begin(), ws.accv.begin() + 2 * Qn * L, vd{});
     auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+        constexpr int NB = block_vectors<Q>;
+        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
         for (const auto& ch : chunks) {
-            vd g[2][Q][2][NV];
-            for (int v = 0; v < NV; ++v)
-                for (int j = 0; j < vlen; ++j) {
-                    const int lane = v * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
-                    double e0r = 0, e0i = 0, o0r = 0, o0i = 0, e1r = 0, e1i = 0, o1r = 0, o1i = 0;
-                    if (a >= 0) {
-                        e0r += pos.re[a]; e0i += pos.im[a];
-                        o0r += pos.re[a]; o0i += pos.im[a];
-                    }
-                    if (b >= 0) {
-                        if (m0) {
-                            e0r += sn * pos.re[b]; e0i += sn * pos.im[b];
-                            o0r -= sn * pos.re[b]; o0i -= sn * pos.im[b];
-                        } else if (tk.spin0) {
-                            e0r += sm * pos.re[b]; e0i += sm * pos.im[b];
-                            o0r -= sm * pos.re[b]; o0i -= sm * pos.im[b];
+            const kernel_coefs kc = ws.rec.side(ch.x0);
+            bool any = false;
+            for (int v0 = 0; v0 < chunk_vectors; v0 += NB) {
+                vd g[2][Q][2][NB];
+                for (int v = 0; v < NB; ++v)
+                    for (int j = 0; j < vlen; ++j) {
+                        const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
+                        for (int mb = 0; mb < Q / Qm; ++mb) {
+                            const const_column_ref& P = pos[mb];
+                            double e0r = 0, e0i = 0, o0r = 0, o0i = 0, e1r = 0, e1i = 0, o1r = 0, o1i = 0;
+                            if (a >= 0) {
+                                e0r += P.re[a]; e0i += P.im[a];
+                                o0r += P.re[a]; o0i += P.im[a];
+                            }
+                            if (b >= 0) {
+                                if (m0) {
+                                    e0r += sn * P.re[b]; e0i += sn * P.im[b];
+                                    o0r -= sn * P.re[b]; o0i -= sn * P.im[b];
+                                } else if (tk.spin0) {
+                                    e0r += sm * P.re[b]; e0i += sm * P.im[b];
+                                    o0r -= sm * P.re[b]; o0i -= sm * P.im[b];
+                                }
+                            }
+                            const int q0 = mb * Qm;
+                            g[0][q0][0][v][j] = e0r; g[0][q0][1][v][j] = e0i;
+                            g[1][q0][0][v][j] = o0r; g[1][q0][1][v][j] = o0i;
+                            if (Qm == 2) {
+                                const const_column_ref& N = neg[mb];
+                                if (b >= 0) {
+                                    e1r += sn * N.re[b]; e1i += sn * N.im[b];
+                                    o1r -= sn * N.re[b]; o1i -= sn * N.im[b];
+                                }
+                                if (tk.spin0 && a >= 0) {
+                                    e1r += sm * N.re[a]; e1i += sm * N.im[a];
+                                    o1r += sm * N.re[a]; o1i += sm * N.im[a];
+                                }
+                                const int q1 = std::min(q0 + 1, Q - 1);  // in bounds for Q = 1 too
+                                g[0][q1][0][v][j] = e1r; g[0][q1][1][v][j] = e1i;
+                                g[1][q1][0][v][j] = o1r; g[1][q1][1][v][j] = o1i;
+                            }
                         }
                     }
-                    if (Q == 2) {
-                        if (b >= 0) {
-                            e1r += sn * neg.re[b]; e1i += sn * neg.im[b];
-                            o1r -= sn * neg.re[b]; o1i -= sn * neg.im[b];
-                        }
-                        if (tk.spin0 && a >= 0) {
-                            e1r += sm * neg.re[a]; e1i += sm * neg.im[a];
-                            o1r += sm * neg.re[a]; o1i += sm * neg.im[a];
-                        }
-                    }
-                    g[0][0][0][v][j] = e0r; g[0][0][1][v][j] = e0i;
-                    g[1][0][0][v][j] = o0r; g[1][0][1][v][j] = o0i;
-                    if constexpr (Q == 2) {
-                        g[0][1][0][v][j] = e1r; g[0][1][1][v][j] = e1i;
-                        g[1][1][0][v][j] = o1r; g[1][1][1][v][j] = o1i;
-                    }
-                }
-            if (!adjoint_chunk<NV, Q>(ch, sd, ws.coef.data(), L, g, ws.accv.data())) break;
+                any = adjoint_block<NB, Q>(ch, v0, sd, kc, L, g, ws.accv.data()) || any;
+            }
+            if (!any) break;
         }
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
-    if (Qn == 2) {
-        run.template operator()<2>(north);
-        run.template operator()<2>(south);
-    } else {
-        run.template operator()<1>(north);
-        run.template operator()<1>(south);
+    switch (Qn) {
+        case 1: run.template operator()<1>(north), run.template operator()<1>(south); break;
+        case 2: run.template operator()<2>(north), run.template operator()<2>(south); break;
+        default: run.template operator()<4>(north), run.template operator()<4>(south); break;
     }
-    for (int l = 0; l < L; ++l)
+    for (int l = 0; l < L; ++l) {
+        const double s = l < sd.l0 ? 0.0 : ws.rec.scale[static_cast<std::size_t>(l)];
         for (int c = 0; c < 2 * Qn; ++c) {
-            const vd& s = ws.accv[static_cast<std::size_t>(2 * Qn * l + c)];
+            const vd& acc = ws.accv[static_cast<std::size_t>(2 * Qn * l + c)];
             double t = 0;
-            for (int j = 0; j < vlen; ++j) t += s[j];
-            ws.alm[static_cast<std::size_t>(2 * Qn * l + c)] = t;
+            for (int j = 0; j < vlen; ++j) t += acc[j];
+            ws.alm[static_cast<std::size_t>(2 * Qn * l + c)] = s * t;
         }
+    }
 }
 
 }  // namespace sphaera::sht::detail

@@ -188,6 +188,37 @@ public:
         m_bwd_M.execute(w.e, w.fs);
         for (std::size_t t = 0; t < m_nr; ++t) F[t] = w.e[t];
     }
+    /// R on two columns at once (θ-parity pairing, see the file comment): node values of
+    /// order m (vrA, viA) and of an order of the opposite parity (vrB, viB) → FA, FB. The
+    /// summed extension is σ-symmetric in A and (−σ)-symmetric in B, so on the M-point
+    /// circle A = (e_t + σ e_t')/2, B = (e_t − σ e_t')/2 with t' the mirror sample of ring
+    /// t; a ring that is its own mirror (MW: the south pole) belongs to the symmetric one.
+    void synthesis_pair(int m, int spin, const double* vrA, const double* viA, const double* vrB, const double* viB,
+                        cpx* work, cpx* FA, cpx* FB) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        unfold(vrA, viA, sigma, w.h);
+        for (std::size_t j = 0; j < n_nodes(); ++j) {
+            const cpx v(vrB[j], viB[j]);
+            w.h[j] += v;
+            w.h[m_N - 1 - j] -= sigma * v;
+        }
+        m_fwd_N.execute(w.h, w.fs);
+        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.h[m_iN[i]], m_alpha[i]);
+        m_bwd_M.execute(w.e, w.fs);
+        for (std::size_t t = 0; t < m_nr; ++t) {
+            const std::size_t tm = mirror(t);
+            if (tm == t) {
+                FA[t] = sigma > 0 ? w.e[t] : cpx(0);
+                FB[t] = sigma > 0 ? cpx(0) : w.e[t];
+                continue;
+            }
+            const cpx a = 0.5 * w.e[t], b = (0.5 * sigma) * w.e[tm];
+            FA[t] = a + b;
+            FB[t] = a - b;
+        }
+    }
     /// The Hermitian adjoint of synthesis: F: (n_rings) → vr, vi: (L).
     void synthesis_adjoint(int m, int spin, const cpx* F, cpx* work, double* vr, double* vi) const {
         const parts w = carve(work);
@@ -198,6 +229,28 @@ public:
         for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.e[m_iM[i]], std::conj(m_alpha[i]));
         m_bwd_N.execute(w.h, w.fs);
         fold(w.h, sigma, vr, vi);
+    }
+    /// The Hermitian adjoint of synthesis_pair: FA, FB: (n_rings) → (vrA, viA), (vrB, viB).
+    void synthesis_adjoint_pair(int m, int spin, const cpx* FA, const cpx* FB, cpx* work, double* vrA, double* viA,
+                                double* vrB, double* viB) const {
+        const parts w = carve(work);
+        const double sigma = parity(m, spin);
+        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
+        for (std::size_t t = 0; t < m_nr; ++t) {
+            const std::size_t tm = mirror(t);
+            if (tm == t) {
+                w.e[t] = sigma > 0 ? FA[t] : FB[t];
+                continue;
+            }
+            w.e[t] = 0.5 * (FA[t] + FB[t]);
+            w.e[tm] = (0.5 * sigma) * (FA[t] - FB[t]);
+        }
+        m_fwd_M.execute(w.e, w.fs);
+        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
+        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.e[m_iM[i]], std::conj(m_alpha[i]));
+        m_bwd_N.execute(w.h, w.fs);
+        fold(w.h, sigma, vrA, viA);
+        fold(w.h, -sigma, vrB, viB);
     }
 
 private:
@@ -279,6 +332,11 @@ private:
         if (sigma < 0)
             for (std::size_t t = 0; t < m_nr; ++t)
                 if (self_mirror(t)) F[t] = 0;
+    }
+    /// The sample of the M-point circle at −θ_t (ring t's mirror; t itself for a pole).
+    [[nodiscard]] std::size_t mirror(std::size_t t) const {
+        if (m_half) return m_M - 1 - t;
+        return t == 0 ? 0 : m_M - t;
     }
     /// Ring t maps onto itself under θ → −θ (MW: the south pole; MWSS: both poles).
     [[nodiscard]] bool self_mirror(std::size_t t) const {

@@ -64,6 +64,7 @@ public:
     private:
         friend class real_plan;
         std::vector<coeff_type> ph;                      // (L, nrings)
+        std::vector<coeff_type> ph2;                     // (L, nrings): map 1 of a batch pair, made by the first batched call
         std::vector<typename engine_type::scratch> eng;  // (threads)
         std::vector<coeff_type> ring;                    // (threads, max_nphi/2 + 1)
     };
@@ -178,15 +179,45 @@ public:
     }
 
     /// Batched synthesis: alm: (nbatch, L²) → map: (nbatch, npix), one workspace for all.
+    /// Maps go through the Legendre step in pairs, one recursion per chain serving both
+    /// (a quarter fewer operations there; 6 % faster overall at L = 1024, one thread); the
+    /// first batched call on a workspace allocates a second column buffer (L·nrings) for
+    /// the pair. MW grids (resampled θ step): one map after another.
     void synthesis_batch(alm_view alm, map_out map, workspace& w) const {
         const std::size_t nb = batch_count("synthesis_batch", alm.size(), map.size());
-        for (std::size_t b = 0; b < nb; ++b)
+        check_workspace(w);
+        std::size_t b = 0;
+        if (!m_engine.uses_resampler() && nb >= 2) {
+            w.ph2.resize(ph_size());
+            for (; b + 1 < nb; b += 2) {
+                const coeff_type* a[2] = {alm.data() + b * alm_size(), alm.data() + (b + 1) * alm_size()};
+                coeff_type* p[2] = {w.ph.data(), w.ph2.data()};
+                m_engine.synthesis_multi(a, p, 2, detail::field_kind::real, threads(), w.eng.data());
+                ring_synthesis(w.ph.data(), map.data() + b * map_size(), false, w);
+                ring_synthesis(w.ph2.data(), map.data() + (b + 1) * map_size(), false, w);
+            }
+        }
+        for (; b < nb; ++b)
             synthesis(alm_view(alm.data() + b * alm_size(), alm_size()), map_out(map.data() + b * map_size(), map_size()), w);
     }
-    /// Batched analysis: map: (nbatch, npix) → alm: (nbatch, L²), one workspace for all.
+    /// Batched analysis: map: (nbatch, npix) → alm: (nbatch, L²), one workspace for all
+    /// (pairs share the Legendre step as in synthesis_batch).
     void analysis_batch(map_view map, alm_out alm, workspace& w) const {
         const std::size_t nb = batch_count("analysis_batch", alm.size(), map.size());
-        for (std::size_t b = 0; b < nb; ++b)
+        check_workspace(w);
+        std::size_t b = 0;
+        if (!m_engine.uses_resampler() && nb >= 2) {
+            require_weights("analysis_batch");
+            w.ph2.resize(ph_size());
+            for (; b + 1 < nb; b += 2) {
+                ring_adjoint(map.data() + b * map_size(), w.ph.data(), true, w);
+                ring_adjoint(map.data() + (b + 1) * map_size(), w.ph2.data(), true, w);
+                const coeff_type* p[2] = {w.ph.data(), w.ph2.data()};
+                coeff_type* a[2] = {alm.data() + b * alm_size(), alm.data() + (b + 1) * alm_size()};
+                m_engine.adjoint_multi(p, a, 2, detail::field_kind::real, threads(), w.eng.data());
+            }
+        }
+        for (; b < nb; ++b)
             analysis(map_view(map.data() + b * map_size(), map_size()), alm_out(alm.data() + b * alm_size(), alm_size()), w);
     }
 
@@ -194,8 +225,16 @@ private:
     [[nodiscard]] std::size_t ph_size() const { return static_cast<std::size_t>(m_L) * m_geom.nrings(); }
     [[nodiscard]] int threads() const { return detail::thread_count(m_backend); }
     [[nodiscard]] std::size_t half_size() const { return m_geom.max_nphi() / 2 + 1; }
-    /// Per-thread ring buffer: the half-spectrum, then the FFT scratch of awkward lengths.
-    [[nodiscard]] std::size_t ring_stride() const { return half_size() + m_ffts.scratch_size(); }
+    /// Rings per block of the ring steps: ph is (order, ring), so one ring's orders are
+    /// nrings apart (a cache line and often a page each); a block of rings reads or writes
+    /// whole cache lines through a per-thread (block, order) transpose instead.
+    static constexpr std::size_t ring_block = 8;
+    /// Per-thread ring buffer: the half-spectrum, the FFT scratch of awkward lengths, then
+    /// the (ring_block, L) transpose block.
+    [[nodiscard]] std::size_t ring_stride() const {
+        return half_size() + m_ffts.scratch_size() + ring_block * static_cast<std::size_t>(m_L);
+    }
+    [[nodiscard]] coeff_type* ring_block_buffer(coeff_type* buf) const { return buf + half_size() + m_ffts.scratch_size(); }
     void check_workspace(const workspace& w) const {
         if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
             w.ring.size() < static_cast<std::size_t>(std::max(1, threads())) * ring_stride())
@@ -239,47 +278,63 @@ private:
     /// ph: (L, nrings) → map: per ring, the Hermitian half-spectrum c_k (k ≤ nphi/2) of
     /// Σ_{|m|<L} F_m e^{imφ0} e^{imφ} with F_−m = conj(F_m) (orders folded modulo nphi), then c2r.
     void ring_synthesis(const coeff_type* ph, T* map, bool weighted, workspace& w) const {
-        const std::size_t nr = m_geom.nrings();
+        const std::size_t nr = m_geom.nrings(), nc = static_cast<std::size_t>(m_L), nblk = (nr + ring_block - 1) / ring_block;
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
             coeff_type* const buf = ring_buffer(w);
-#pragma omp for schedule(dynamic, 4)
-            for (std::size_t r = 0; r < nr; ++r) {
-                const ring& g = m_geom[r];
-                const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                std::fill(buf, buf + half + 1, coeff_type(0));
-                const double scale = weighted ? pixel_weight(r) : 1.0;
-                for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
-                    const std::complex<double> v = std::complex<double>(ph[static_cast<std::size_t>(m) * nr + r]) * rot * scale;
-                    if (k <= half) buf[static_cast<std::size_t>(k)] += coeff_type(v);
-                    if (m > 0) {
-                        const long long k2 = k == 0 ? 0 : n - k;
-                        if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
-                    }
-                });
-                m_ffts.get(g.nphi).backward(buf, map + g.offset, buf + half_size());
+            coeff_type* const block = ring_block_buffer(buf);
+#pragma omp for schedule(dynamic, 1)
+            for (std::size_t ib = 0; ib < nblk; ++ib) {
+                const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
+                for (std::size_t c = 0; c < nc; ++c)
+                    for (std::size_t b = 0; b < nb; ++b) block[b * nc + c] = ph[c * nr + r0 + b];
+                for (std::size_t b = 0; b < nb; ++b) {
+                    const std::size_t r = r0 + b;
+                    const coeff_type* col = block + b * nc;
+                    const ring& g = m_geom[r];
+                    const auto n = static_cast<long long>(g.nphi), half = n / 2;
+                    std::fill(buf, buf + half + 1, coeff_type(0));
+                    const double scale = weighted ? pixel_weight(r) : 1.0;
+                    for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
+                        const std::complex<double> v = std::complex<double>(col[static_cast<std::size_t>(m)]) * rot * scale;
+                        if (k <= half) buf[static_cast<std::size_t>(k)] += coeff_type(v);
+                        if (m > 0) {
+                            const long long k2 = k == 0 ? 0 : n - k;
+                            if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
+                        }
+                    });
+                    m_ffts.get(g.nphi).backward(buf, map + g.offset, buf + half_size());
+                }
             }
         }
     }
     /// map → ph: (L, nrings) (the transpose of ring_synthesis on real maps).
     void ring_adjoint(const T* map, coeff_type* ph, bool weighted, workspace& w) const {
-        const std::size_t nr = m_geom.nrings();
+        const std::size_t nr = m_geom.nrings(), nc = static_cast<std::size_t>(m_L), nblk = (nr + ring_block - 1) / ring_block;
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
             coeff_type* const buf = ring_buffer(w);
-#pragma omp for schedule(dynamic, 4)
-            for (std::size_t r = 0; r < nr; ++r) {
-                const ring& g = m_geom[r];
-                const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                m_ffts.get(g.nphi).forward(map + g.offset, buf, buf + half_size());
-                const double scale = weighted ? pixel_weight(r) : 1.0;
-                for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
-                    const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
-                                                             : std::conj(std::complex<double>(buf[static_cast<std::size_t>(n - k)]));
-                    ph[static_cast<std::size_t>(m) * nr + r] = coeff_type(c * std::conj(rot) * scale);
-                });
+            coeff_type* const block = ring_block_buffer(buf);
+#pragma omp for schedule(dynamic, 1)
+            for (std::size_t ib = 0; ib < nblk; ++ib) {
+                const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
+                for (std::size_t b = 0; b < nb; ++b) {
+                    const std::size_t r = r0 + b;
+                    coeff_type* col = block + b * nc;
+                    const ring& g = m_geom[r];
+                    const auto n = static_cast<long long>(g.nphi), half = n / 2;
+                    m_ffts.get(g.nphi).forward(map + g.offset, buf, buf + half_size());
+                    const double scale = weighted ? pixel_weight(r) : 1.0;
+                    for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
+                        const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
+                                                                 : std::conj(std::complex<double>(buf[static_cast<std::size_t>(n - k)]));
+                        col[static_cast<std::size_t>(m)] = coeff_type(c * std::conj(rot) * scale);
+                    });
+                }
+                for (std::size_t c = 0; c < nc; ++c)
+                    for (std::size_t b = 0; b < nb; ++b) ph[c * nr + r0 + b] = block[b * nc + c];
             }
         }
     }
