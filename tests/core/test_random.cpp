@@ -262,3 +262,82 @@ TEMPLATE_TEST_CASE("openmp fills are bit-identical for 1, 2, 3 and 4 threads", "
         CHECK(bit_identical(z, ref_z));
     }
 }
+
+TEMPLATE_TEST_CASE("normals are Box–Muller of the uniforms to a few ulp (long double reference)",
+                   "[random]", float, double) {
+    using T = TestType;
+    // z_{2j} = √(−2 ln u_{2j}) cos 2πu_{2j+1}, z_{2j+1} = … sin …, the uniforms being the
+    // stream's own (exact) values. The polynomial log, sqrt and sincos each stay ≤ 2 ulp,
+    // so a normal is within a few ulp of its magnitude r (cancellation-free in turns).
+    constexpr long double two_pi = 6.283185307179586476925286766559005768L;
+    constexpr std::size_t n = 200'000;
+    std::vector<T> z(n);
+    fill_normal(backend::serial{}, z.data(), n, 31, 0, 7);
+    double worst = 0;
+    for (std::size_t j = 0; j < n / 2; ++j) {
+        const long double u1 = uniform<T>(31, 2 * j, 7), u2 = uniform<T>(31, 2 * j + 1, 7);
+        const long double r = std::sqrt(-2 * std::log(u1));
+        const long double ref[2] = {r * std::cos(two_pi * u2), r * std::sin(two_pi * u2)};
+        for (int k = 0; k < 2; ++k) {
+            const long double err = std::abs(static_cast<long double>(z[2 * j + k]) - ref[k]);
+            worst = std::max(worst, static_cast<double>(err / (r * std::numeric_limits<T>::epsilon())));
+        }
+    }
+    CAPTURE(worst);
+    CHECK(worst <= 4.0);  // in units of eps·r
+}
+
+TEMPLATE_TEST_CASE("normal fills match the scalars across chunk boundaries and thread splits",
+                   "[random]", float, double) {
+    // Fills work in chunks of 128 values aligned in the stream: every offset modulo 128 and
+    // lengths that end inside, at and past a chunk must give the scalar values.
+    constexpr std::uint64_t seed = 17, stream = 5;
+    for (std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{63},
+                                 std::uint64_t{127}, std::uint64_t{128}, std::uint64_t{129},
+                                 std::uint64_t{1000}, ~std::uint64_t{0} - 130}) {
+        for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{127}, std::size_t{128},
+                              std::size_t{129}, std::size_t{300}}) {
+            CAPTURE(offset, n);
+            std::vector<TestType> z(n), zt(n);
+            fill_normal(backend::serial{}, z.data(), n, seed, offset, stream);
+            fill_normal(backend::openmp{3}, zt.data(), n, seed, offset, stream);
+            std::size_t bad = 0;
+            for (std::size_t k = 0; k < n; ++k) bad += z[k] != normal<TestType>(seed, offset + k, stream);
+            CHECK(bad == 0);
+            CHECK(bit_identical(z, zt));
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("normal tails: P(|z| > t) matches 2Φ(−t) for t = 2, 3, 4", "[random]", float,
+                   double) {
+    // The polynomial log decides the tails (r = √(−2 ln u₁) for small u₁): a binomial count
+    // test at 4σ of each tail probability.
+    std::vector<TestType> z(4 * big_n);
+    fill_normal(backend::openmp{}, z.data(), z.size(), 2026, 0, 9);
+    const double n = static_cast<double>(z.size());
+    for (double t : {2.0, 3.0, 4.0}) {
+        CAPTURE(t);
+        const double p = std::erfc(t / std::sqrt(2.0));
+        double count = 0;
+        for (TestType v : z) count += std::abs(static_cast<double>(v)) > t;
+        CHECK(std::abs(count - n * p) < 5 * std::sqrt(n * p * (1 - p)));
+    }
+}
+
+TEST_CASE("the round-by-round Philox of the normal fills equals Philox-4x32-10 block by block",
+          "[random][philox]") {
+    const philox_stream s{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+    constexpr std::uint64_t mask = ~std::uint64_t{0} / 2;  // the double streams' block wrap
+    for (std::uint64_t b0 : {std::uint64_t{0}, std::uint64_t{12345}, mask - 20}) {
+        CAPTURE(b0);
+        std::uint32_t w[4][64];
+        detail::philox_blocks<64>(s, b0, mask, w);
+        std::size_t bad = 0;
+        for (std::uint64_t j = 0; j < 64; ++j) {
+            const philox4x32_ctr ref = s.block((b0 + j) & mask);
+            for (int k = 0; k < 4; ++k) bad += w[k][j] != ref.v[k];
+        }
+        CHECK(bad == 0);
+    }
+}
