@@ -99,6 +99,39 @@ def run_proxnest(y, a, samples_d):
             "wall_s": wall, "cpu_s": cpu, "constrained_samples": samples_d}
 
 
+def make_data(a, seed):
+    """Data y and the closed-form ln Z for one seed (the same y as the timed comparison)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    y = a.tau * rng.standard_normal((a.side, a.side)) + a.sigma * rng.standard_normal((a.side, a.side))
+    v = a.tau**2 + a.sigma**2
+    exact = -0.5 * float(np.sum(y * y)) / v - 0.5 * y.size * np.log(2 * np.pi * v)
+    return y, exact
+
+
+def pn_sweep(a):
+    """ProxNest alone over step sizes and seeds: where (if anywhere) is its ln Z inside its bar?"""
+    import copy
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[k] = "1"
+    print(f"ProxNest sweep: {a.side}x{a.side}, sigma = {a.sigma}, tau = {a.tau}, N = {a.live}, "
+          f"{a.pn_samples} constrained samples, thinning {a.pn_thinning}", flush=True)
+    print(f"{'delta':>9s} {'burn':>7s} {'seed':>5s} {'CPU s':>8s} {'ms/sample':>10s} {'ln Z err':>9s} "
+          f"{'quoted':>7s} {'err/bar':>8s}", flush=True)
+    for delta in (float(t) for t in a.pn_sweep.split(",")):
+        b = copy.copy(a)
+        b.pn_delta = delta
+        b.pn_burn = a.pn_burn if a.pn_burn > 0 else int(15 * 2 * (a.tau**2 + 5 * delta) / delta + 1)
+        for seed in range(a.seed, a.seed + a.sweep_seeds):
+            b.seed = seed
+            y, exact = make_data(b, seed)
+            r = run_proxnest(y, b, a.pn_samples)
+            err = r["ln_z"] - exact
+            print(f"{delta:9.3g} {b.pn_burn:7d} {seed:5d} {r['cpu_s']:8.2f} "
+                  f"{1e3 * r['cpu_s'] / a.pn_samples:10.4f} {err:9.3f} {r['ln_z_error']:7.3f} "
+                  f"{err / r['ln_z_error']:8.2f}", flush=True)
+
+
 def main():
     ensure_venv()
     import numpy as np
@@ -114,7 +147,17 @@ def main():
     p.add_argument("--pn-thinning", type=int, default=10)
     p.add_argument("--pn-burn", type=int, default=0,
                    help="ProxNest prior-chain burn-in (0: 15 relaxation times, see below)")
+    p.add_argument("--pn-sweep", type=str, default="",
+                   help="comma-separated ProxNest deltas: run ProxNest alone at each (burn-in 15 "
+                        "relaxation times each unless --pn-burn), over --sweep-seeds data/RNG seeds, "
+                        "with --pn-samples constrained samples, and print ln Z error / quoted bar")
+    p.add_argument("--sweep-seeds", type=int, default=3)
+    p.add_argument("--pn-samples", type=int, default=5717,
+                   help="constrained samples in --pn-sweep (default: sphaera's count at 64x64, N = 100)")
     a = p.parse_args()
+    if a.pn_sweep:
+        pn_sweep(a)
+        return
     if a.pn_burn <= 0:
         # ProxNest's prior chain (lambda = 5 delta) contracts x by 1 - delta / (2 (tau^2 + lambda))
         # per step, relaxation time T = 2 (tau^2 + 5 delta) / delta (210 steps at its example

@@ -143,3 +143,21 @@ TEST_CASE("nested sampling kernels: fused value+prox and the identity likelihood
     for (std::size_t i = 0; i < y.size(); ++i) r2 += (y[i] - x[i]) * (y[i] - x[i]);
     CHECK(like.residual_norm2(as_view(x)) == Approx(r2).epsilon(1e-13));
 }
+
+TEST_CASE("nested sampling kernels: the Gaussian prior's fused value and gradient step", "[sampling][nested]") {
+    const std::size_t n = 1001;  // not a multiple of any SIMD width
+    const double tau = 1.7, gamma = 0.37;
+    gaussian_prior prior(n, tau);
+    const auto x = sphaera::test::normal<double>(n, 93);
+    std::vector<double> step(n), grad(n);
+    const double v = prior.value_and_gradient_step(as_view(x), as_view(step), gamma);
+    CHECK(v == Approx(prior.value(as_view(x))).epsilon(1e-13));
+    prior.gradient(as_view(x), as_view(grad));
+    for (std::size_t i = 0; i < n; ++i) CHECK(step[i] == Approx(x[i] - gamma * grad[i]).margin(1e-14));
+    // In place (out = x) is allowed.
+    std::vector<double> z = x;
+    CHECK(prior.value_and_gradient_step(as_view(z), as_view(z), gamma) == v);
+    for (std::size_t i = 0; i < n; ++i) CHECK(z[i] == step[i]);
+    std::vector<double> short_out(n - 1);
+    CHECK_THROWS_AS(prior.value_and_gradient_step(as_view(x), as_view(short_out), gamma), shape_mismatch);
+}

@@ -53,9 +53,18 @@ public:
     [[nodiscard]] double residual_norm2(cview x /*(n)*/) const {
         detail::require_size("gaussian_likelihood: x", x.size(), size());
         if constexpr (std::is_same_v<std::remove_cvref_t<Op>, identity_operator>) {
-            // Φ = I: ‖y − x‖², one fused pass, no scratch.
-            const double d = norm(backend::serial{}, x - as_view(m_y));
-            return d * d;
+            // Φ = I: ‖y − x‖², one pass, no scratch. A plain SIMD reduction (8 partial sums
+            // with AVX-512): nested sampling calls this once per move, and the library's
+            // blocked reduction costs 2× more here for accuracy 4096 terms do not need.
+            const double* xp = x.data();
+            const double* yp = m_y.data();
+            double s = 0;
+#pragma omp simd reduction(+ : s)
+            for (std::size_t i = 0; i < m_y.size(); ++i) {
+                const double d = xp[i] - yp[i];
+                s += d * d;
+            }
+            return s;
         } else {
             const mview r = residual_scratch();
             m_op.apply(x, r);

@@ -24,10 +24,12 @@
 /// the final live points (sorted, with live counts N, …, 1: the live-point remainder);
 /// ln Z ± √(H/N) with H = Σ (w_i L_i/Z) ln(L_i/Z) (Skilling 2006, §9).
 ///
-/// Cost of one move (Φ = I, 64×64, one core): ≈ 90 % drawing the n Philox/Box–Muller
-/// normals (fill_normal, one block per pair); the rest is one fused proposal pass, ‖y − x‖
-/// for ln L, and value + prox (one shared analysis for analysis_l1) only for proposals inside
-/// the likelihood region. Scratch is allocated once per run; nothing is allocated per move.
+/// Cost of one move (Φ = I, 64×64, one core, AVX-512 host): ≈ 12 µs, ≈ 80 % of it drawing
+/// the n Philox/Box–Muller normals (vectorised, ≈ 1.9 ns each), which are consumed chunk by
+/// chunk while in L1 by the proposal y = m(x) + √δ ξ (ξ is never stored); then one pass for
+/// ln L, and — only for proposals inside the likelihood region — one fused pass for the prior
+/// value and proposal mean (value_and_gradient_step / value_and_prox where the prior has it)
+/// and one for the MH backward term. Scratch is allocated once per run; nothing per move.
 ///
 /// Parallelism: the batch's chains run in parallel (OpenMP). Randomness: chain c (counted
 /// over the whole run) uses Philox streams 2c + 2 (normals) and 2c + 3 (uniforms, start
@@ -67,11 +69,12 @@ struct nested_options {
     std::size_t live_points = 400;      ///< N
     std::size_t batch = 4;              ///< points replaced per iteration (chains in parallel)
     /// Constrained Px-MALA moves per new point (each: n normals, one ln L, and — only for
-    /// proposals inside {L > L*} — one prior value + prox). The cost per new point is linear
+    /// proposals inside {L > L*} — one prior value + mean). The cost per new point is linear
     /// in it; ln Z is unbiased only when the chain forgets its start (a live point), so too
     /// few moves leave new points correlated with the survivors and ln Z over-dispersed
-    /// beyond √(H/N). Measured at d = 200, N = 300, acceptance 0.4 (8 seeds): see
-    /// benchmarks/compare/README_proxnest.md; 20–30 is the safe range, 10 is not.
+    /// beyond √(H/N). Measured (benchmarks/compare/README_proxnest.md, 8 seeds at d = 200,
+    /// N = 300): Laplace prior 10 moves fails (3/8 runs beyond 3σ), 15–30 pass; the 64×64
+    /// Gaussian denoising problem passes from 5 moves on. 30 keeps a margin for harder priors.
     std::size_t mcmc_steps = 30;
     double step = 0;                    ///< initial δ (0: ½ the mean prior pixel variance of the live points)
     double target_acceptance = 0.4;     ///< δ adapts towards this acceptance rate
@@ -109,7 +112,9 @@ inline double log_add(double a, double b) {
 template <class G>
 double value_and_mean(const G& g, double delta, mview z, mview out) {
     const double lambda = delta / 2;
-    if constexpr (requires { g.gradient(z, out); }) {
+    if constexpr (requires { { g.value_and_gradient_step(z, out, lambda) } -> std::convertible_to<double>; }) {
+        return g.value_and_gradient_step(z, out, lambda);  // one fused pass (gaussian_prior)
+    } else if constexpr (requires { g.gradient(z, out); }) {
         g.gradient(z, out);
         for (std::size_t i = 0; i < z.size(); ++i) out[i] = z[i] - lambda * out[i];
         return g.value(z);
@@ -179,7 +184,7 @@ nested_result proximal_nested_sampling(const G& g, const L& like, const nested_o
     std::size_t moves = 0, accepted_total = 0;
     std::vector<std::size_t> order(nl);
     std::vector<int> accepted(o.batch);
-    std::vector<double> scratch(o.batch * 5 * n);  // per batch slot: x, y, m(x), m(y), ξ
+    std::vector<double> scratch(o.batch * 4 * n);  // per batch slot: x, y, m(x), m(y)
     std::exception_ptr failure;
     for (std::size_t it = 0; it < o.max_iterations; ++it) {
         std::iota(order.begin(), order.end(), std::size_t{0});
@@ -203,27 +208,34 @@ nested_result proximal_nested_sampling(const G& g, const L& like, const nested_o
             try {
                 const auto j = static_cast<std::size_t>(jj);
                 const std::uint64_t c = chain + j, sn = 2 * c + 2, su = 2 * c + 3;
+                const philox_stream normals{o.seed, sn};
                 const auto pick = static_cast<std::size_t>(uniform<double>(o.seed, 0, su) * double(nl - o.batch));
                 const std::size_t start = order[o.batch + std::min(pick, nl - o.batch - 1)];
-                // Per-slot scratch, allocated once per run: x, y, their proposal means, ξ.
-                double* const base = scratch.data() + j * 5 * n;
-                const mview x(base, n), y(base + n, n), mx(base + 2 * n, n), my(base + 3 * n, n),
-                    xi(base + 4 * n, n);
+                // Per-slot scratch, allocated once per run: x, y and their proposal means.
+                double* const base = scratch.data() + j * 4 * n;
+                const mview x(base, n), y(base + n, n), mx(base + 2 * n, n), my(base + 3 * n, n);
                 std::copy_n(live.begin() + std::ptrdiff_t(start * n), n, x.data());
                 const double sd = std::sqrt(d);
                 double gx = detail::value_and_mean(g, d, x, mx), lx = logl[start];
                 int acc = 0;
                 mview cx = x, cy = y, cmx = mx, cmy = my;  // swapped on acceptance, never copied
                 for (std::size_t s = 0; s < o.mcmc_steps; ++s) {
-                    // ξ: the same Philox values as random_normal(n, seed, s n, sn), one block
-                    // per normal pair (the expression leaf would redo each block per element).
-                    fill_normal(backend::serial{}, xi.data(), n, o.seed, s * n, sn);
-                    // y = m(x) + √δ ξ and ‖y − m(x)‖² = δ‖ξ‖², fused.
+                    // ξ: the Philox normals (seed, stream sn, offset s n) — fill_normal's values —
+                    // consumed chunk by chunk while in L1: y = m(x) + √δ ξ and
+                    // ‖y − m(x)‖² = δ‖ξ‖² in the same pass, ξ never stored.
                     double xi2 = 0;
-                    for (std::size_t i = 0; i < n; ++i) {
-                        cy[i] = cmx[i] + sd * xi[i];
-                        xi2 += xi[i] * xi[i];
-                    }
+                    sphaera::detail::for_each_normal_chunk<double>(
+                        normals, s * n, n, [&](std::size_t k, const double* z, std::size_t m) {
+                            double* SPHAERA_RESTRICT yk = cy.data() + k;
+                            const double* SPHAERA_RESTRICT mk = cmx.data() + k;
+                            double zz = 0;
+#pragma omp simd reduction(+ : zz)
+                            for (std::size_t i = 0; i < m; ++i) {
+                                yk[i] = mk[i] + sd * z[i];
+                                zz += z[i] * z[i];
+                            }
+                            xi2 += zz;
+                        });
                     // Likelihood first: a proposal outside {L > L*} is rejected before the
                     // prior's value or prox is computed.
                     const double ly = like.log_likelihood(cy);
