@@ -1,8 +1,10 @@
 // The learned harmonic mean estimator (issue 4): fit and evaluation times of its targets on
 // one core. Targets to meet:
-//   * estimator evaluation over 10⁶ samples in d = 21 under 1 s on one core
-//     (bm_evaluate/mixture/21/1000000: the fitted target's ln φ at every sample plus the
-//     log-space estimator; bm_estimator_only: the log-space reduction alone);
+//   * estimator evaluation over 10⁶ samples in d = 21 under 1 s on one core for every
+//     target (bm_evaluate_<target>/21/1000000: the fitted target's ln φ at every sample
+//     plus the log-space estimator; bm_estimator_only: the log-space reduction alone;
+//     bm_log_prob_spline/21/1000000/<threads>: the spline flow's blocked ln φ alone, on one
+//     and two threads, wall-clock time);
 //   * fit + evaluate of the spline flow and the mixture for d = 5 and 21 on chains shaped
 //     like those of benchmarks/compare/compare_evidence.py (40 chains × 1250, half to
 //     train; the comparison with harmonic is that script's job, these are the C++-side
@@ -133,6 +135,25 @@ void bm_evaluate_realnvp(benchmark::State& state) {
     bm_evaluate<ev::realnvp>(state, ev::realnvp_options{.epochs = 5, .temperature = 0.8});
 }
 
+/// The spline flow's ln φ at range(1) samples as one matrix (blocks of rows, OpenMP over
+/// blocks) on range(2) threads; real time, since the work is split across threads.
+void bm_log_prob_spline(benchmark::State& state) {
+    single_thread();
+    const int d = static_cast<int>(state.range(0));
+    const auto& sp = split(d, static_cast<std::size_t>(state.range(1)));
+    const ev::spline_flow phi(sp.training, ev::spline_flow_options{.epochs = 5, .temperature = 0.8});
+#if SPHAERA_HAS_OPENMP
+    omp_set_num_threads(static_cast<int>(state.range(2)));
+#endif
+    for (auto _ : state) {
+        const Eigen::VectorXd lp = phi.log_prob(sp.inference.matrix());
+        benchmark::DoNotOptimize(lp.data());
+        benchmark::ClobberMemory();
+    }
+    single_thread();
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(sp.inference.size()));
+}
+
 /// The log-space estimator alone over range(0) log weights in 100 chains.
 void bm_estimator_only(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
@@ -149,9 +170,9 @@ void bm_estimator_only(benchmark::State& state) {
 
 BENCHMARK(bm_estimator_only)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_evaluate_mixture)->Args({21, 1'000'000})->Args({64, 1'000'000})->Unit(benchmark::kMillisecond);
-// Flows: 10⁵ samples per iteration keep a run short; items_per_second gives the 10⁶ time.
-BENCHMARK(bm_evaluate_spline)->Args({21, 100'000})->Unit(benchmark::kMillisecond);
-BENCHMARK(bm_evaluate_realnvp)->Args({21, 100'000})->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_evaluate_spline)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_evaluate_realnvp)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_log_prob_spline)->Args({21, 1'000'000, 1})->Args({21, 1'000'000, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_mixture)->Arg(5)->Arg(21)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_spline)->Arg(5)->Arg(21)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_realnvp)->Arg(5)->Arg(21)->Iterations(1)->Unit(benchmark::kMillisecond);

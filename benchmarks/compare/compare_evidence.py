@@ -16,10 +16,16 @@ Gaussian prior with non-diagonal covariances (closed-form ln Z), writes them as 
               hm.Evidence, timing fit and evaluation the same way.
 
 Both sides run alternately, `--repeats` times, pinned to the same single core (taskset)
-with one thread each (OMP_NUM_THREADS=1; XLA's CPU thread pool off), and the table shows
-the fastest run of each, |ln Z − truth|, and the time ratio harmonic / sphaera.
+with one thread each (OMP_NUM_THREADS=1; XLA's CPU thread pool off), and the fastest run
+of each is kept. One chain set is single-seed noise (both tools' errors are a fraction of
+their σ), so `--seeds N` repeats everything on N independent chain sets of the same model
+(the same sets for both tools; set s also seeds both tools' training) and the table gives,
+per dimension, target and tool: mean fit/evaluation/total time, mean, RMS and largest
+|ln Z − truth|, the mean σ each run reports, mean |err|/σ, and the ratio of mean total
+times harmonic / sphaera.
 
-    python3 benchmarks/compare/compare_evidence.py --sphaera build/bench/examples/sphaera_evidence
+    python3 benchmarks/compare/compare_evidence.py --sphaera build/bench/examples/sphaera_evidence \
+        --seeds 6 [--json summary.json]
 """
 
 import argparse

@@ -139,12 +139,6 @@ public:
     /// given, its gradient with respect to the parameters (overwritten).
     double loss(const Eigen::MatrixXd& z, Eigen::VectorXd* grad) const {
         const double n = double(z.cols()), d = double(ndim());
-        if (!grad) {  // the value alone (validation): the blocked path, as log_prob
-            Eigen::ArrayXd u2;
-            Eigen::VectorXd ld;
-            push_blocked(z, u2, ld);
-            return (0.5 * u2.sum() - ld.sum()) / n + 0.5 * d * std::log(2 * 3.14159265358979323846);
-        }
         std::vector<typename Layer::tape> tapes(m_layers.size());
         Eigen::VectorXd ld = Eigen::VectorXd::Zero(z.cols());
         Eigen::MatrixXd u = z;
@@ -195,22 +189,6 @@ protected:
     }
 
 private:
-    /// |f(z)|² (\p u2) and ln|det ∂f/∂z| (\p ld) of whitened columns \p z (d, n) by the
-    /// blocked path.
-    void push_blocked(const Eigen::MatrixXd& z, Eigen::ArrayXd& u2, Eigen::VectorXd& ld) const {
-        u2.resize(z.cols());
-        ld.resize(z.cols());
-        for_each_block(
-            z.cols(),
-            [&](Eigen::Index r0, Eigen::Index nb, Eigen::Ref<Eigen::MatrixXd> zb) {
-                zb = z.middleCols(r0, nb).transpose();
-            },
-            [&](Eigen::Index r0, Eigen::Index nb, const Eigen::ArrayXd& bu2, const Eigen::VectorXd& bld) {
-                u2.segment(r0, nb) = bu2.head(nb);
-                ld.segment(r0, nb) = bld.head(nb);
-            });
-    }
-
     /// The blocked evaluation of n samples: for each block of up to block_rows rows,
     /// `load(r0, nb, z)` fills z (nb, d) with the whitened samples r0 … r0 + nb − 1, the
     /// layers move them in place, and `store(r0, nb, u2, ld)` receives |f(z)|² and
@@ -275,12 +253,12 @@ private:
             return;
         }
         // T minimising the estimator's relative variance on the validation samples.
-        Eigen::ArrayXd u2;
         Eigen::VectorXd ld, lnp(Eigen::Index(fit.validation.size()));
-        push_blocked(fit.zval, u2, ld);
+        const Eigen::MatrixXd u = push(fit.zval, ld);
         for (std::size_t i = 0; i < fit.validation.size(); ++i)
             lnp[Eigen::Index(i)] = t.lnprob_data()[std::size_t(fit.validation[i])];
-        m_temperature = choose_flow_temperature(u2.matrix(), ld, lnp, double(ndim()));
+        m_temperature = choose_flow_temperature(u.colwise().squaredNorm().transpose(), ld, lnp,
+                                                double(ndim()));
     }
 
     whitening m_white;
