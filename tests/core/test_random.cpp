@@ -287,24 +287,33 @@ TEMPLATE_TEST_CASE("normals are Box–Muller of the uniforms to a few ulp (long 
     CHECK(worst <= 4.0);  // in units of eps·r
 }
 
-TEMPLATE_TEST_CASE("normal fills match the scalars across chunk boundaries and thread splits",
+TEMPLATE_TEST_CASE("fills match the scalars across chunk boundaries and thread splits",
                    "[random]", float, double) {
-    // Fills work in chunks of 128 values aligned in the stream: every offset modulo 128 and
+    // Normal fills work in chunks of 128 values, uniform fills in chunks of 64 blocks (128
+    // doubles, 256 floats), aligned in the stream: offsets around those boundaries and
     // lengths that end inside, at and past a chunk must give the scalar values.
     constexpr std::uint64_t seed = 17, stream = 5;
     for (std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{63},
                                  std::uint64_t{127}, std::uint64_t{128}, std::uint64_t{129},
-                                 std::uint64_t{1000}, ~std::uint64_t{0} - 130}) {
+                                 std::uint64_t{255}, std::uint64_t{257}, std::uint64_t{1000},
+                                 ~std::uint64_t{0} - 130}) {
         for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{127}, std::size_t{128},
-                              std::size_t{129}, std::size_t{300}}) {
+                              std::size_t{129}, std::size_t{256}, std::size_t{300}, std::size_t{600}}) {
             CAPTURE(offset, n);
-            std::vector<TestType> z(n), zt(n);
+            std::vector<TestType> z(n), zt(n), u(n), ut(n);
             fill_normal(backend::serial{}, z.data(), n, seed, offset, stream);
             fill_normal(backend::openmp{3}, zt.data(), n, seed, offset, stream);
-            std::size_t bad = 0;
-            for (std::size_t k = 0; k < n; ++k) bad += z[k] != normal<TestType>(seed, offset + k, stream);
-            CHECK(bad == 0);
+            fill_uniform(backend::serial{}, u.data(), n, seed, offset, stream);
+            fill_uniform(backend::openmp{3}, ut.data(), n, seed, offset, stream);
+            std::size_t bad_z = 0, bad_u = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                bad_z += z[k] != normal<TestType>(seed, offset + k, stream);
+                bad_u += u[k] != uniform<TestType>(seed, offset + k, stream);
+            }
+            CHECK(bad_z == 0);
+            CHECK(bad_u == 0);
             CHECK(bit_identical(z, zt));
+            CHECK(bit_identical(u, ut));
         }
     }
 }

@@ -223,30 +223,6 @@ void for_items(std::ptrdiff_t count, int threads, Body&& body) {
     for (std::ptrdiff_t t = 0; t < count; ++t) body(t);
 }
 
-/// Writes values [offset, offset + n) of the real uniform stream to out, one Philox block
-/// per iteration. Element k depends only on (seed, stream, offset + k). threads < 0: serial.
-template <random_real T>
-void fill_uniform_real(T* out, std::size_t n, philox_stream s, std::uint64_t offset, int threads) {
-    if (n == 0) return;
-    constexpr std::uint64_t per = values_per_block<T>;
-    // Block indices wrap at 2⁶⁴/per, exactly as (offset + k) / per does when offset + k
-    // wraps at 2⁶⁴ (per is a power of two), so fills across the wrap match the scalars.
-    constexpr std::uint64_t block_mask = ~std::uint64_t{0} / per;
-    const std::uint64_t first_block = offset / per;
-    const std::uint64_t skip = offset % per;  // values of the first block before offset
-    const auto nblocks = static_cast<std::ptrdiff_t>((skip + n + per - 1) / per);
-    for_items(nblocks, threads, [&](std::ptrdiff_t t) {
-        const philox4x32_ctr b = s.block((first_block + static_cast<std::uint64_t>(t)) & block_mask);
-        T v[per];
-        for (int j = 0; j < static_cast<int>(per); ++j) v[j] = block_uniform<T>(b, j);
-        const std::uint64_t base = static_cast<std::uint64_t>(t) * per;  // relative to block 0
-        for (std::uint64_t j = 0; j < per; ++j) {
-            // Only the first and last block are partial; the test is cheap next to Philox.
-            if (base + j >= skip && base + j - skip < n) out[base + j - skip] = v[j];
-        }
-    });
-}
-
 /// Pairs per chunk of a normal fill: the uniforms of 64 pairs (0.5 KiB per array in double)
 /// stay in L1 between the Philox loop and the Box–Muller loop, and each loop is long enough
 /// to run as vector code.
@@ -338,6 +314,40 @@ void for_each_normal_chunk(philox_stream s, std::uint64_t offset, std::size_t n,
         f(k, v + j, m);
         k += m;
     }
+}
+
+/// Writes values [offset, offset + n) of the real uniform stream to out, in chunks of 64
+/// Philox blocks computed round by round (philox_blocks). Chunks are aligned in the stream,
+/// so element k depends only on (seed, stream, offset + k) and any split among threads
+/// gives the same bits. threads < 0: serial.
+template <random_real T>
+void fill_uniform_real(T* out, std::size_t n, philox_stream s, std::uint64_t offset, int threads) {
+    if (n == 0) return;
+    constexpr std::uint64_t per_block = values_per_block<T>;
+    constexpr std::uint64_t blocks = 64;
+    constexpr std::uint64_t per = blocks * per_block;  // values per chunk
+    // Block indices wrap at 2⁶⁴/per_block exactly as (offset + k) / per_block does when
+    // offset + k wraps at 2⁶⁴ (all powers of two), so fills across the wrap match the scalars.
+    constexpr std::uint64_t block_mask = ~std::uint64_t{0} / per_block;
+    const std::uint64_t first = offset / per;
+    const std::uint64_t skip = offset % per;  // values of the first chunk before offset
+    const auto nchunks = static_cast<std::ptrdiff_t>((skip + n + per - 1) / per);
+    for_items(nchunks, threads, [&](std::ptrdiff_t t) {
+        alignas(64) std::uint32_t w[4][blocks];
+        philox_blocks<blocks>(s, (first + static_cast<std::uint64_t>(t)) * blocks, block_mask, w);
+        alignas(64) T v[per];
+#pragma omp simd
+        for (std::uint64_t j = 0; j < blocks; ++j) {
+            const philox4x32_ctr b{{w[0][j], w[1][j], w[2][j], w[3][j]}};
+            for (std::uint64_t q = 0; q < per_block; ++q)
+                v[j * per_block + q] = block_uniform<T>(b, static_cast<int>(q));
+        }
+        // Only the first and last chunk are partial.
+        const std::uint64_t base = static_cast<std::uint64_t>(t) * per;  // relative to chunk 0
+        const std::uint64_t lo = base < skip ? skip - base : 0;
+        const std::uint64_t hi = std::min<std::uint64_t>(per, skip + n - base);
+        for (std::uint64_t j = lo; j < hi; ++j) out[base + j - skip] = v[j];
+    });
 }
 
 /// Writes values [offset, offset + n) of the real normal stream, times scale, to out, chunk
