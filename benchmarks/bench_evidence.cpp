@@ -134,14 +134,28 @@ void bm_evaluate_spline(benchmark::State& state) {
 void bm_evaluate_realnvp(benchmark::State& state) {
     bm_evaluate<ev::realnvp>(state, ev::realnvp_options{.epochs = 5, .temperature = 0.8});
 }
+// The same with the conditioner networks in float (network_precision::single).
+void bm_evaluate_spline_single(benchmark::State& state) {
+    bm_evaluate<ev::spline_flow>(state, ev::spline_flow_options{.epochs = 5, .temperature = 0.8,
+                                                                .precision = ev::network_precision::single});
+}
+void bm_evaluate_realnvp_single(benchmark::State& state) {
+    bm_evaluate<ev::realnvp>(state, ev::realnvp_options{.epochs = 5, .temperature = 0.8,
+                                                        .precision = ev::network_precision::single});
+}
 
 /// The spline flow's ln φ at range(1) samples as one matrix (blocks of rows, OpenMP over
-/// blocks) on range(2) threads; real time, since the work is split across threads.
+/// blocks) on range(2) threads, conditioners in double (range(3) = 0) or float (1); real
+/// time, since the work is split across threads.
 void bm_log_prob_spline(benchmark::State& state) {
     single_thread();
     const int d = static_cast<int>(state.range(0));
     const auto& sp = split(d, static_cast<std::size_t>(state.range(1)));
-    const ev::spline_flow phi(sp.training, ev::spline_flow_options{.epochs = 5, .temperature = 0.8});
+    const ev::spline_flow phi(sp.training,
+                              ev::spline_flow_options{.epochs = 5, .temperature = 0.8,
+                                                      .precision = state.range(3) != 0
+                                                                       ? ev::network_precision::single
+                                                                       : ev::network_precision::double_});
 #if SPHAERA_HAS_OPENMP
     omp_set_num_threads(static_cast<int>(state.range(2)));
 #endif
@@ -172,7 +186,12 @@ BENCHMARK(bm_estimator_only)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_evaluate_mixture)->Args({21, 1'000'000})->Args({64, 1'000'000})->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_evaluate_spline)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_evaluate_realnvp)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
-BENCHMARK(bm_log_prob_spline)->Args({21, 1'000'000, 1})->Args({21, 1'000'000, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_evaluate_spline_single)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_evaluate_realnvp_single)->Args({21, 1'000'000})->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_log_prob_spline)
+    ->Args({21, 1'000'000, 1, 0})->Args({21, 1'000'000, 2, 0})
+    ->Args({21, 1'000'000, 1, 1})->Args({21, 1'000'000, 2, 1})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_mixture)->Arg(5)->Arg(21)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_spline)->Arg(5)->Arg(21)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_fit_evaluate_realnvp)->Arg(5)->Arg(21)->Iterations(1)->Unit(benchmark::kMillisecond);

@@ -5,6 +5,8 @@
 ///                      [--target {mixture|kde|sphere|realnvp|spline}] [--temperature T]
 ///                      [--train-fraction f] [--seed s]
 ///                      [--layers n] [--hidden w] [--bins K] [--epochs e]   (flows only)
+///                      [--network-precision {double|single}]   (flows only: conditioner
+///                      arithmetic when evaluating ln φ; training is always double)
 ///
 /// samples: float64 (nchains, nsamples, ndim); lnprob: float64 (nchains, nsamples), the
 /// unnormalised log posterior ln L + ln π. Prints one JSON object (ln Z, its errors, the
@@ -81,6 +83,7 @@ int main(int argc, char** argv) {
         double temperature = 0, train_fraction = 0.5;
         std::uint64_t seed = 0;
         bool have_temperature = false, have_flow_option = false;
+        network_precision precision = network_precision::double_;
         int layers = 0, hidden = 0, bins = 0, epochs = -1;  // 0 / −1: the target's default
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
@@ -88,7 +91,7 @@ int main(int argc, char** argv) {
                 std::cout << "usage: sphaera_evidence --samples <samples.npy> --lnprob <lnprob.npy> "
                              "[--target {mixture|kde|sphere|realnvp|spline}] [--temperature T] "
                              "[--train-fraction f] [--seed s] [--layers n] [--hidden w] "
-                             "[--bins K] [--epochs e]\n";
+                             "[--bins K] [--epochs e] [--network-precision {double|single}]\n";
                 return 0;
             }
             if (i + 1 >= argc) throw usage_error("option " + a + " needs a value");
@@ -104,6 +107,11 @@ int main(int argc, char** argv) {
                 const double s = parse_double(a, v);
                 if (s < 0 || s != std::floor(s)) throw usage_error("--seed expects a non-negative integer, got '" + v + "'");
                 seed = static_cast<std::uint64_t>(s);
+            } else if (a == "--network-precision") {
+                if (v != "double" && v != "single")
+                    throw usage_error("--network-precision '" + v + "' is not one of double, single");
+                precision = v == "single" ? network_precision::single : network_precision::double_;
+                have_flow_option = true;
             } else if (a == "--layers" || a == "--hidden" || a == "--bins" || a == "--epochs") {
                 (a == "--layers" ? layers : a == "--hidden" ? hidden : a == "--bins" ? bins : epochs) =
                     parse_count(a, v);
@@ -119,7 +127,7 @@ int main(int argc, char** argv) {
         if (have_temperature && !flow)
             throw usage_error("--temperature applies to flow targets (realnvp, spline) only");
         if (have_flow_option && !flow)
-            throw usage_error("--layers, --hidden, --bins and --epochs apply to flow targets (realnvp, spline) only");
+            throw usage_error("--layers, --hidden, --bins, --epochs and --network-precision apply to flow targets (realnvp, spline) only");
         if (bins > 0 && target != "spline") throw usage_error("--bins applies to --target spline only");
         if (have_temperature && !(temperature > 0 && temperature <= 1))
             throw usage_error("--temperature " + num(temperature) + " is out of range; valid range is (0, 1]");
@@ -147,13 +155,13 @@ int main(int argc, char** argv) {
         } else if (target == "sphere") {
             run([&] { return hypersphere(split.training); });
         } else if (target == "realnvp") {
-            realnvp_options o{.temperature = temperature, .seed = seed};
+            realnvp_options o{.temperature = temperature, .seed = seed, .precision = precision};
             if (layers) o.layers = layers;
             if (hidden) o.hidden = {hidden, hidden};
             if (epochs > 0) o.epochs = epochs;
             run([&] { return realnvp(split.training, o); });
         } else {
-            spline_flow_options o{.temperature = temperature, .seed = seed};
+            spline_flow_options o{.temperature = temperature, .seed = seed, .precision = precision};
             if (layers) o.layers = layers;
             if (hidden) o.hidden = {hidden, hidden};
             if (bins) o.bins = bins;

@@ -94,9 +94,19 @@ TEST_CASE("sphaera_evidence prints the evidence as JSON", "[evidence][cli]") {
         // Flows report the temperature they chose; other targets have none (null).
         CHECK(std::isnan(json_number(r.out, "temperature")) == (target != "spline"));
     }
+    // Single-precision conditioner networks: the same fit (training is double), so ln Z
+    // agrees with the double evaluation to the float rounding of ln φ (≤ 1e-4).
+    const std::string spline = f.files() + " --target spline --seed 3 --epochs 5";
+    const auto rd = run(f.dir, spline + " --network-precision double");
+    const auto rs = run(f.dir, spline + " --network-precision single");
+    INFO("double: " << rd.out << rd.err << "\nsingle: " << rs.out << rs.err);
+    REQUIRE(rd.code == 0);
+    REQUIRE(rs.code == 0);
+    CHECK(std::abs(json_number(rs.out, "ln_z") - json_number(rd.out, "ln_z")) <= 1e-4);
     const auto h = run(f.dir, "--help");
     CHECK(h.code == 0);
     CHECK(h.out.find("usage: sphaera_evidence") != std::string::npos);
+    CHECK(h.out.find("--network-precision") != std::string::npos);
 }
 
 TEST_CASE("sphaera_evidence refuses bad input with one line and exit code 2", "[evidence][cli][errors]") {
@@ -115,6 +125,8 @@ TEST_CASE("sphaera_evidence refuses bad input with one line and exit code 2", "[
         {f.files() + " --train-fraction 1", "train_fraction"},
         {f.files() + " --epochs 2.5 --target spline", "positive integer"},
         {f.files() + " --unknown 1", "unknown option"},
+        {f.files() + " --target spline --network-precision half", "'half' is not one of double, single"},
+        {f.files() + " --network-precision single", "flow targets"},
         {"--samples '" + (f.dir / "s.npy").string() + "'", "required"},
         {f.files() + " --seed", "needs a value"},
     };

@@ -133,11 +133,24 @@ TEST_CASE("flow loss and ln phi gradients; normalisation at T < 1", "[evidence][
     CHECK_THROWS_AS(flow.set_temperature(1.5), invalid_argument);
 }
 
+/// ln Z with the flow's conditioners in float (network_precision::single), the flow left
+/// in double afterwards; printed with -s.
+template <class Flow>
+double single_precision_ln_z(Flow& flow, const chains& inference) {
+    flow.set_evaluation_precision(network_precision::single);
+    const double ln_z = estimate_evidence(flow, inference).ln_z;
+    flow.set_evaluation_precision(network_precision::double_);
+    INFO("single-precision networks: ln Z = " << ln_z << ", minus double: "
+                                             << ln_z - estimate_evidence(flow, inference).ln_z);
+    CHECK(std::isfinite(ln_z));
+    return ln_z;
+}
+
 TEST_CASE("RealNVP target recovers exact evidences", "[evidence][flow]") {
     for (int d : {2, 5}) {
         const gaussian_model g(d, 300 + std::uint64_t(d));
         const auto sp = split_chains(g.sample(20, 500, 41), 0.5);
-        const realnvp flow(sp.training, {.epochs = 20});
+        realnvp flow(sp.training, {.epochs = 20});
         const auto r = estimate_evidence(flow, sp.inference);
         const double err = r.ln_z - g.ln_z;
         INFO("d = " << d << ": ln Z = " << r.ln_z << " ± " << r.ln_z_error << ", truth "
@@ -145,15 +158,17 @@ TEST_CASE("RealNVP target recovers exact evidences", "[evidence][flow]") {
                     << ", epochs " << flow.epochs_run());
         CHECK(std::abs(err) < 3 * r.ln_z_error);
         CHECK(std::abs(err) < 0.05);
+        CHECK(std::abs(single_precision_ln_z(flow, sp.inference) - r.ln_z) <= 1e-4);
     }
     const auto sp = split_chains(rosenbrock_model::sample(20, 600, 13), 0.5);
-    const realnvp flow(sp.training, {.layers = 4, .epochs = 40});
+    realnvp flow(sp.training, {.layers = 4, .epochs = 40});
     const auto r = estimate_evidence(flow, sp.inference);
     const double err = r.ln_z - (-7.149344);
     INFO("rosenbrock: ln Z = " << r.ln_z << " ± " << r.ln_z_error << ", error " << err
                                << ", T = " << flow.temperature() << ", epochs " << flow.epochs_run());
     CHECK(std::abs(err) < 3 * r.ln_z_error);
     CHECK(std::abs(err) < 0.05);
+    CHECK(std::abs(single_precision_ln_z(flow, sp.inference) - r.ln_z) <= 1e-4);
 }
 
 TEST_CASE("RealNVP refuses one dimension and bad options", "[evidence][flow][errors]") {

@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "sphaera/core/error.hpp"
@@ -40,6 +41,8 @@ struct realnvp_options {
     int patience = 10;              ///< epochs without validation improvement before stopping
     double temperature = 0;         ///< T in (0, 1]; 0: chosen on the validation split
     std::uint64_t seed = 0;         ///< initialisation and shuffling (Philox streams)
+    /// Conditioner arithmetic of log_prob (evaluation only; training is double).
+    network_precision precision = network_precision::double_;
 };
 
 namespace detail {
@@ -54,7 +57,8 @@ public:
     };
     /// Scratch of forward_block (see detail/coupling_flow.hpp).
     struct block_workspace {
-        mlp::row_workspace net;
+        mlp::row_workspace net;                      // double conditioner
+        mlp::basic_row_workspace<float> net_single;  // or float (one of them is allocated)
         Eigen::ArrayXd s;  // (rows) one coordinate's log-scales
     };
 
@@ -82,22 +86,31 @@ public:
         return 1 - 2 / ((raw * (2 / clamp)).exp() + 1);
     }
 
-    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
-        return {m_net.make_row_workspace(rows), Eigen::ArrayXd(rows)};
+    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows, bool single) const {
+        return {m_net.make_row_workspace(single ? 0 : rows),
+                m_net.make_row_workspace<float>(single ? rows : 0), Eigen::ArrayXd(rows)};
     }
     /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
     /// \p logdet (n). One GEMM per conditioner layer, then per moved coordinate j
-    /// z_j ← z_j e^{s_j} + t_j over the block.
-    void forward_block(const double* p, Eigen::Ref<Eigen::MatrixXd> z,
+    /// z_j ← z_j e^{s_j} + t_j over the block. \p p holds the parameters in double, or in
+    /// float for a single-precision conditioner (T = float): its outputs ŝ, t are widened
+    /// and the scale, shift and log-determinant stay in double.
+    template <class T>
+    void forward_block(const T* p, Eigen::Ref<Eigen::MatrixXd> z,
                        Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
         const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size());
-        const Eigen::MatrixXd& h =
-            m_net.forward_rows(p, z.middleCols(m_a.front(), Eigen::Index(m_a.size())), ws.net);
+        const auto za = z.middleCols(m_a.front(), Eigen::Index(m_a.size()));
+        const auto& h = [&]() -> const auto& {
+            if constexpr (std::is_same_v<T, float>)
+                return m_net.forward_rows(p, za, ws.net_single);
+            else
+                return m_net.forward_rows(p, za, ws.net);
+        }();
         auto s = ws.s.head(n);
         for (Eigen::Index j = 0; j < nb; ++j) {
-            s = log_scale(h.col(j).head(n).array());
+            s = log_scale(h.col(j).head(n).array().template cast<double>());
             auto zj = z.col(m_b.front() + j).array();
-            zj = zj * s.exp() + h.col(nb + j).head(n).array();
+            zj = zj * s.exp() + h.col(nb + j).head(n).array().template cast<double>();
             logdet.array() += s;
         }
     }
@@ -166,7 +179,8 @@ public:
                         {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
                          .batch_size = o.batch_size, .learning_rate = o.learning_rate,
                          .validation_fraction = o.validation_fraction, .patience = o.patience,
-                         .temperature = o.temperature, .seed = o.seed},
+                         .temperature = o.temperature, .seed = o.seed,
+                         .precision = o.precision},
                         [&o](int d, bool flip, Eigen::Index offset) {
                             return detail::coupling(d, flip, o.hidden, offset);
                         }) {}

@@ -22,8 +22,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
 
 #include "sphaera/core/error.hpp"
+#include "sphaera/core/vector_exp.hpp"
+#include "sphaera/core/vector_math.hpp"
 
 namespace sphaera::evidence::detail {
 
@@ -104,65 +108,56 @@ public:
 
     /// Scratch of forward_block for blocks of up to `rows` samples.
     struct block_workspace {
-        Eigen::ArrayXXd size;  // (rows, 2K): bin widths, then heights, of every sample
-        Eigen::ArrayXXd v;     // (rows, 12): per-sample bin quantities (see forward_block)
+        Eigen::ArrayXXd e;   // (rows, 2K): unnormalised softmax terms of widths, then heights
+        Eigen::ArrayXXd v;   // (rows, 13): per-sample bin quantities (see forward_block)
+        Eigen::ArrayXXf vf;  // (rows, 2): softmax max and terms of a float conditioner
     };
     [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
-        return {Eigen::ArrayXXd(rows, 2 * m_bins), Eigen::ArrayXXd(rows, 12)};
+        return {Eigen::ArrayXXd(rows, 2 * m_bins), Eigen::ArrayXXd(rows, 13), Eigen::ArrayXXf(rows, 2)};
     }
 
     /// g over a block of n samples, each with its own knots: \p raw (n, 3K − 1) holds the
-    /// raw conditioner outputs (column r = parameter r of every sample, contiguous), \p x
-    /// (n) is replaced by g(x) and g'(x) is multiplied into \p slope (n). The same
-    /// arithmetic as knots + forward_slope, reorganised so that every step runs over the
-    /// samples: softmaxes column by column, the bin search as K − 1 branch-free compares
-    /// (the edges grow, so "x ≥ edge" holds for a prefix of them and its count is the bin),
-    /// the bin's knots picked by masks, and Eq. 5. Only the two derivatives of each
-    /// sample's bin pass through the softplus.
-    void forward_block(const Eigen::Ref<const Eigen::MatrixXd>& raw, Eigen::Ref<Eigen::VectorXd> x,
+    /// raw conditioner outputs (column r = parameter r of every sample, contiguous; double,
+    /// or float from a single-precision conditioner, widened here), \p x (n) is replaced
+    /// by g(x) and g'(x) is multiplied into \p slope (n). The same arithmetic as knots +
+    /// forward_slope, reorganised so that every step runs over the samples: softmax terms
+    /// column by column (normalised where the search forms the bin sizes, not in a
+    /// separate pass over all 2K of them), the
+    /// bin search as K − 1 branch-free compares (the edges grow, so "x ≥ edge" holds for a
+    /// prefix of them and its count is the bin), the bin's knots picked by masks, and
+    /// Eq. 5. Only the two derivatives of each sample's bin pass through the softplus.
+    template <class Raw>
+    void forward_block(const Eigen::MatrixBase<Raw>& raw, Eigen::Ref<Eigen::VectorXd> x,
                        Eigen::Ref<Eigen::ArrayXd> slope, block_workspace& ws) const {
-        const Eigen::Index n = x.size();
+        const Eigen::Index n = x.size(), ld = raw.outerStride();
         const int k = m_bins;
-        const double lo = -m_bound;
-        // Bin widths (g = 0) and heights (g = 1): 2B (m + (1 − K m) softmax), as bin_sizes.
-        for (int g = 0; g < 2; ++g) {
-            auto mx = ws.v.col(0).head(n), sum = ws.v.col(1).head(n);
-            mx = raw.col(g * k).array();
-            for (int r = 1; r < k; ++r) mx = mx.max(raw.col(g * k + r).array());
-            sum.setZero();
-            for (int r = 0; r < k; ++r) {
-                auto e = ws.size.col(g * k + r).head(n);
-                e = (raw.col(g * k + r).array() - mx).exp();
-                sum += e;
-            }
-            const double m = g == 0 ? min_width : min_height;
-            for (int r = 0; r < k; ++r) {
-                auto e = ws.size.col(g * k + r).head(n);
-                e = 2 * m_bound * (m + (1 - k * m) * (e / sum));
-            }
-        }
-        // Per-sample bin quantities, in the columns of ws.v: bin index, left knot (xk, yk),
-        // width, height, the raw inner derivatives at the bin's two ends, running edges.
+        const auto* r0 = raw.derived().data();
         auto col = [&](int c) { return ws.v.col(c).data(); };
-        ws.v.col(0).head(n).setZero();
-        ws.v.middleCols(1, 2).topRows(n).setConstant(lo);
-        ws.v.middleCols(7, 2).topRows(n).setConstant(lo);
-        ws.v.col(3).head(n) = ws.size.col(0).head(n);
-        ws.v.col(4).head(n) = ws.size.col(k).head(n);
-        ws.v.middleCols(5, 2).topRows(n).setZero();
-        for (int r = 0; r + 1 < k; ++r)
-            search_step(n, x.data(), ws.size.col(r).data(), ws.size.col(r + 1).data(),
-                        ws.size.col(k + r).data(), ws.size.col(k + r + 1).data(), col(7), col(8),
-                        col(0), col(1), col(2), col(3), col(4));
-        // Raw inner derivatives: D_j (j = 1 … K − 1) is column 2K + j − 1; bin b has D_b on
-        // its left (b ≥ 1) and D_{b+1} on its right (b ≤ K − 2).
-        for (int r = 0; r + 1 < k; ++r)
-            pick_step(n, double(r), raw.col(2 * k + r).data(), col(0), col(5), col(6));
-        for (int c = 5; c <= 6; ++c) {  // D = d_min + softplus(v + shift), as knots
-            auto v = ws.v.col(c).head(n);
-            v += derivative_shift();
-            v = min_derivative + v.max(0.0) + (1 + (-v.abs()).exp()).log();
+        // Columns of ws.v: 0 bin index, 1–2 left knot (xk, yk), 3–4 width and height of
+        // the bin, 5–6 the raw inner derivatives at its two ends, 7–8 running edges,
+        // 9–10 the softmax sums Σe of widths and heights, 11 the max.
+        using T = typename Raw::Scalar;
+        T* mx;
+        T* et = nullptr;
+        if constexpr (std::is_same_v<T, double>)
+            mx = col(11);
+        else {
+            mx = ws.vf.col(0).data();
+            et = ws.vf.col(1).data();
         }
+        for (int g = 0; g < 2; ++g)
+            softmax_terms(n, k, r0 + g * k * ld, ld, ws.e.col(g * k).data(), ws.e.outerStride(),
+                          mx, et, col(9 + g));
+        const sizes sz{2 * m_bound, min_width, 1 - k * min_width, min_height, 1 - k * min_height};
+        ws.v.col(0).head(n).setZero();
+        ws.v.middleCols(1, 2).topRows(n).setConstant(-m_bound);
+        ws.v.middleCols(7, 2).topRows(n).setConstant(-m_bound);
+        ws.v.middleCols(5, 2).topRows(n).setZero();
+        first_bin(n, sz, ws.e.col(0).data(), ws.e.col(k).data(), col(9), col(10), col(3), col(4));
+        for (int r = 0; r + 1 < k; ++r)
+            search_step(n, sz, x.data(), ws.e.col(r + 1).data(), ws.e.col(k + r + 1).data(),
+                        col(9), col(10), col(7), col(8), col(0), col(1), col(2), col(3), col(4));
+        pick_derivatives(n, k, r0 + 2 * k * ld, ld, col(0), col(5), col(6));
         eval_step(n, double(k - 1), m_bound, col(0), col(1), col(2), col(3), col(4), col(5),
                   col(6), x.data(), slope.data());
     }
@@ -216,55 +211,155 @@ private:
     // forward_block's loops over the samples of a block, as functions whose arrays are
     // __restrict parameters, kept out of line: g++ 12 drops __restrict when it inlines,
     // then needs more run-time alias checks than it allows and runs the loops scalar.
+    // Flattened: in a large translation unit g++ stopped inlining exp_poly and log_poly,
+    // and a loop with a call in it runs scalar (measured 3× slower).
 
-    /// Edge r + 1 (running sums ex, ey of widths w and heights h, in the order locate
-    /// adds them): where x ≥ the edge, the bin moves on to r + 1, with left knot at the
-    /// edge and width wn, height hn.
-    [[gnu::noinline]] static void search_step(Eigen::Index n, const double* __restrict x, const double* __restrict w,
-                            const double* __restrict wn, const double* __restrict h,
-                            const double* __restrict hn, double* __restrict ex,
+    /// Softmax terms of K raw columns (column r at \p raw + r ld, n samples): e_r =
+    /// exp(raw_r − max_r raw_r) into \p e (column r at e + r lde) and Σ_r e_r into
+    /// \p scale; the bin sizes are formed from them where the search needs them. The max and
+    /// the exponentials run in the raw outputs' precision T with scratch \p mx, \p et (n):
+    /// for a float conditioner the float exp (16 SIMD lanes, degree-7 polynomial, ≤ 1 ulp)
+    /// adds a relative 6e-8 to terms that carry the network's float rounding already; the
+    /// sum, the normaliser and every bin size from them are formed in double.
+    template <class T>
+    static void softmax_terms(Eigen::Index n, int k, const T* raw, Eigen::Index ld, double* e,
+                              Eigen::Index lde, T* mx, T* et, double* scale) {
+        column_max(n, k, raw, ld, mx);
+        for (int r = 0; r < k; ++r) {
+            T* out = et;  // double terms go straight into e
+            if constexpr (std::is_same_v<T, double>) out = e + r * lde;
+            exp_shifted(n, raw + r * ld, mx, out);
+            widen_add(n, out, e + r * lde, scale, r == 0);
+        }
+    }
+    /// mx = max over the K columns (column r at raw + r ld).
+    template <class T>
+    [[gnu::noinline, gnu::flatten]] static void column_max(Eigen::Index n, int k, const T* __restrict raw,
+                                             Eigen::Index ld, T* __restrict mx) {
+        for (Eigen::Index i = 0; i < n; ++i) mx[i] = raw[i];
+        for (int r = 1; r < k; ++r)
+            for (Eigen::Index i = 0; i < n; ++i) mx[i] = std::max(mx[i], raw[r * ld + i]);
+    }
+    /// out = exp(v − mx), one precision throughout (mixed float/double in one loop made
+    /// g++ 12 run it scalar).
+    template <class T>
+    [[gnu::noinline, gnu::flatten]] static void exp_shifted(Eigen::Index n, const T* __restrict v,
+                                              const T* __restrict mx, T* __restrict out) {
+        if constexpr (std::is_same_v<T, double>) {
+            // Eigen's exp in double, as knots (the column path) uses: measured faster here
+            // than exp_poly's degree-13 polynomial, and the two paths then round alike.
+            using map = Eigen::Map<const Eigen::ArrayXd>;
+            Eigen::Map<Eigen::ArrayXd>(out, n) = (map(v, n) - map(mx, n)).exp();
+        } else {
+            for (Eigen::Index i = 0; i < n; ++i) out[i] = math::detail::exp_poly(v[i] - mx[i]);
+        }
+    }
+    /// e = double(t) (skipped when t is e), sum = e (first) or sum += e.
+    template <class T>
+    [[gnu::noinline, gnu::flatten]] static void widen_add(Eigen::Index n, const T* t, double* e,
+                                            double* __restrict sum, bool first) {
+        if constexpr (!std::is_same_v<T, double>)
+            for (Eigen::Index i = 0; i < n; ++i) e[i] = double(t[i]);
+        if (first)
+            for (Eigen::Index i = 0; i < n; ++i) sum[i] = e[i];
+        else
+            for (Eigen::Index i = 0; i < n; ++i) sum[i] += e[i];
+    }
+    /// Bin sizes from softmax terms e and their sum: 2B (m + (1 − K m) e/Σ), in bin_sizes'
+    /// order of operations, so that the blocked and column paths round alike.
+    struct sizes {
+        double b2, mw, cw, mh, ch;
+        [[nodiscard]] double width(double e, double sum) const { return b2 * (mw + cw * (e / sum)); }
+        [[nodiscard]] double height(double e, double sum) const { return b2 * (mh + ch * (e / sum)); }
+    };
+    /// Width and height of bin 0 from its softmax terms.
+    [[gnu::noinline, gnu::flatten]] static void first_bin(Eigen::Index n, sizes z,
+                                            const double* __restrict ew, const double* __restrict eh,
+                                            const double* __restrict sw, const double* __restrict sh,
+                                            double* __restrict wk, double* __restrict hk) {
+        for (Eigen::Index i = 0; i < n; ++i) {
+            wk[i] = z.width(ew[i], sw[i]);
+            hk[i] = z.height(eh[i], sh[i]);
+        }
+    }
+    /// Edge r + 1 (running sums ex, ey of the widths and heights of bins ≤ r, in the order
+    /// locate adds them; wk, hk hold bin r's while the search has reached it): where x ≥
+    /// the edge, the bin moves on to r + 1, with left knot at the edge and the width and
+    /// height formed from that bin's softmax terms \p ew, \p eh.
+    [[gnu::noinline, gnu::flatten]] static void search_step(Eigen::Index n, sizes z,
+                            const double* __restrict x, const double* __restrict ew,
+                            const double* __restrict eh, const double* __restrict sw,
+                            const double* __restrict sh, double* __restrict ex,
                             double* __restrict ey, double* __restrict bin, double* __restrict xk,
                             double* __restrict yk, double* __restrict wk, double* __restrict hk) {
         for (Eigen::Index i = 0; i < n; ++i) {
-            ex[i] += w[i];
-            ey[i] += h[i];
+            // Bin r's sizes: wk, hk while the search is still at bin r; all later bins are
+            // past x, so the running sums only need the current one.
+            ex[i] += wk[i];
+            ey[i] += hk[i];
             const bool past = x[i] >= ex[i];
-            bin[i] += past ? 1.0 : 0.0;
-            xk[i] = past ? ex[i] : xk[i];
-            yk[i] = past ? ey[i] : yk[i];
-            wk[i] = past ? wn[i] : wk[i];
-            hk[i] = past ? hn[i] : hk[i];
+            // Everything formed unconditionally and chosen by bit selects: g++ 12 does not
+            // if-convert a floating-point ?: under -ftrapping-math and ran the loop scalar.
+            const double wn = z.width(ew[i], sw[i]), hn = z.height(eh[i], sh[i]);
+            bin[i] += select(past, 1.0, 0.0);
+            xk[i] = select(past, ex[i], xk[i]);
+            yk[i] = select(past, ey[i], yk[i]);
+            wk[i] = select(past, wn, wk[i]);
+            hk[i] = select(past, hn, hk[i]);
         }
     }
-    /// Raw derivative D_{r+1} (\p dr) goes to v0 where it is the bin's left end (bin
-    /// r + 1) and to v1 where it is the right end (bin r).
-    [[gnu::noinline]] static void pick_step(Eigen::Index n, double r, const double* __restrict dr,
-                          const double* __restrict bin, double* __restrict v0,
-                          double* __restrict v1) {
+    /// The inner derivatives at both ends of every sample's bin: D_j (j = 1 … K − 1) from
+    /// raw column j − 1 of \p d (column c at d + c ld); bin b has D_b on its left (b ≥ 1)
+    /// and D_{b+1} on its right (b ≤ K − 2). Gathered with the column indices clamped
+    /// into range, so the loads are always valid (eval_step replaces the outer bins' ends
+    /// by D₀ = D_K = 1): one load per end instead of K − 1 masked passes over the block.
+    /// The softplus runs in the raw outputs' precision T, as the softmax exponentials.
+    template <class T>
+    [[gnu::noinline, gnu::flatten]] static void pick_derivatives(Eigen::Index n, int k, const T* __restrict d,
+                                                   Eigen::Index ld, const double* __restrict bin,
+                                                   double* __restrict v0, double* __restrict v1) {
+        const T shift = T(derivative_shift());
         for (Eigen::Index i = 0; i < n; ++i) {
-            v0[i] = bin[i] == r + 1 ? dr[i] : v0[i];
-            v1[i] = bin[i] == r ? dr[i] : v1[i];
+            const auto b = Eigen::Index(bin[i]);
+            const Eigen::Index c0 = b > 1 ? b - 1 : 0, c1 = b < k - 2 ? b : k - 2;
+            v0[i] = double(derivative_from_raw(d[c0 * ld + i], shift));
+            v1[i] = double(derivative_from_raw(d[c1 * ld + i], shift));
         }
     }
-    /// Eq. 5 as forward_slope (struct rational) in every sample's bin; outer bins use
-    /// D₀ = D_K = 1 and the identity holds outside (−B, B).
-    [[gnu::noinline]] static void eval_step(Eigen::Index n, double last, double bound, const double* __restrict bin,
+    /// c ? a : b without a branch (see search_step).
+    static double select(bool c, double a, double b) {
+        return math::detail::bit_select<double, std::uint64_t>(c, a, b);
+    }
+    /// d_min + softplus(v + shift) as in knots, with the library's branch-free exp and log
+    /// (≤ 1 and ≤ 2 ulp), which vectorise inside pick_derivatives' loop.
+    template <class T>
+    static T derivative_from_raw(T v, T shift) {
+        const T a = v + shift;
+        using bits = std::conditional_t<std::is_same_v<T, double>, std::uint64_t, std::uint32_t>;
+        return T(min_derivative) + math::detail::bit_select<T, bits>(a > 0, a, T(0)) +
+               math::detail::log_poly(T(1) + math::detail::exp_poly(-std::abs(a)));
+    }
+    /// Eq. 5 as forward_slope (struct rational) in every sample's bin, with the end
+    /// derivatives \p v0, \p v1 (pick_derivatives); outer bins use D₀ = D_K = 1 and the
+    /// identity holds outside (−B, B).
+    [[gnu::noinline, gnu::flatten]] static void eval_step(Eigen::Index n, double last, double bound,
+                          const double* __restrict bin,
                           const double* __restrict xk, const double* __restrict yk,
                           const double* __restrict wk, const double* __restrict hk,
                           const double* __restrict v0, const double* __restrict v1,
                           double* __restrict y, double* __restrict slope) {
         for (Eigen::Index i = 0; i < n; ++i) {
-            const double d0 = bin[i] == 0 ? 1.0 : v0[i];
-            const double d1 = bin[i] == last ? 1.0 : v1[i];
+            const double d0 = select(bin[i] == 0, 1.0, v0[i]);
+            const double d1 = select(bin[i] == last, 1.0, v1[i]);
             const double xv = y[i];
             const double xi = (xv - xk[i]) / wk[i];
             const double s = hk[i] / wk[i], t = xi * (1 - xi);
             const double num = s * xi * xi + d0 * t;
             const double den = s + (d1 + d0 - 2 * s) * t;
             const double p = d1 * xi * xi + 2 * s * t + d0 * (1 - xi) * (1 - xi);
-            const bool inside = xv > -bound && xv < bound;
-            y[i] = inside ? yk[i] + hk[i] * num / den : xv;
-            slope[i] *= inside ? s * s * p / (den * den) : 1.0;
+            const bool inside = (xv > -bound) & (xv < bound);  // not &&: a branch
+            y[i] = select(inside, yk[i] + hk[i] * num / den, xv);
+            slope[i] *= select(inside, s * s * p / (den * den), 1.0);
         }
     }
 

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "sphaera/core/error.hpp"
@@ -47,6 +48,8 @@ struct spline_flow_options {
     int patience = 8;                 ///< epochs without validation improvement before stopping
     double temperature = 0;           ///< T in (0, 1]; 0: chosen on the validation split
     std::uint64_t seed = 0;           ///< initialisation and shuffling (Philox streams)
+    /// Conditioner arithmetic of log_prob (evaluation only; training is double).
+    network_precision precision = network_precision::double_;
 };
 
 namespace detail {
@@ -60,7 +63,8 @@ public:
     };
     /// Scratch of forward_block (see detail/coupling_flow.hpp).
     struct block_workspace {
-        mlp::row_workspace net;
+        mlp::row_workspace net;                      // double conditioner
+        mlp::basic_row_workspace<float> net_single;  // or float (one of them is allocated)
         rq_spline::block_workspace spline;
         Eigen::ArrayXd slope;  // (rows) running product of g' over the moved coordinates
     };
@@ -80,21 +84,29 @@ public:
     [[nodiscard]] const mlp& net() const { return m_net; }
     [[nodiscard]] const rq_spline& spline() const { return m_spline; }
 
-    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
-        return {m_net.make_row_workspace(rows), m_spline.make_block_workspace(rows),
-                Eigen::ArrayXd(rows)};
+    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows, bool single) const {
+        return {m_net.make_row_workspace(single ? 0 : rows),
+                m_net.make_row_workspace<float>(single ? rows : 0),
+                m_spline.make_block_workspace(rows), Eigen::ArrayXd(rows)};
     }
     /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
     /// \p logdet (n). One GEMM per conditioner layer gives every sample's raw spline
     /// parameters, column j(3K − 1) + r holding parameter r of moved coordinate j; each
     /// coordinate's spline then runs over the block (rq_spline::forward_block). As in
     /// forward, one logarithm per sample takes the product of the slopes, folded early
-    /// where it could leave double's range.
-    void forward_block(const double* p, Eigen::Ref<Eigen::MatrixXd> z,
+    /// where it could leave double's range. \p p holds the parameters in double, or in
+    /// float for a single-precision conditioner (T = float; the spline stays in double).
+    template <class T>
+    void forward_block(const T* p, Eigen::Ref<Eigen::MatrixXd> z,
                        Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
         const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size()), r = m_spline.raw_size();
-        const Eigen::MatrixXd& h =
-            m_net.forward_rows(p, z.middleCols(m_a.front(), Eigen::Index(m_a.size())), ws.net);
+        const auto za = z.middleCols(m_a.front(), Eigen::Index(m_a.size()));
+        const auto& h = [&]() -> const auto& {
+            if constexpr (std::is_same_v<T, float>)
+                return m_net.forward_rows(p, za, ws.net_single);
+            else
+                return m_net.forward_rows(p, za, ws.net);
+        }();
         auto slope = ws.slope.head(n);
         slope.setOnes();
         for (Eigen::Index j = 0; j < nb; ++j) {
@@ -196,7 +208,8 @@ public:
                         {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
                          .batch_size = o.batch_size, .learning_rate = o.learning_rate,
                          .validation_fraction = o.validation_fraction, .patience = o.patience,
-                         .temperature = o.temperature, .seed = o.seed},
+                         .temperature = o.temperature, .seed = o.seed,
+                         .precision = o.precision},
                         [&o](int d, bool flip, Eigen::Index offset) {
                             // Validates bins and B (after the common options, as before).
                             const detail::rq_spline spline(o.bins, o.tail_bound);
