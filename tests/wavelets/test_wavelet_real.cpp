@@ -63,35 +63,8 @@ TEST_CASE("real plan: dot-product tests of both adjoints", "[wavelets][real]") {
             p.L = 16;
             p.N = N;
             wavelets::real_plan<double> w(p, res);
-            auto x = test::normal<double>(w.map_size(), 3);
-            auto y = test::normal<double>(w.coefficients_size(), 4);
-            auto ana = [&](const std::vector<double>& v) {
-                std::vector<double> o(w.coefficients_size());
-                w.analysis({v.data(), v.size()}, {o.data(), o.size()});
-                return o;
-            };
-            auto ana_adj = [&](const std::vector<double>& v) {
-                std::vector<double> o(w.map_size());
-                w.adjoint_analysis({v.data(), v.size()}, {o.data(), o.size()});
-                return o;
-            };
-            auto syn = [&](const std::vector<double>& v) {
-                std::vector<double> o(w.map_size());
-                w.synthesis({v.data(), v.size()}, {o.data(), o.size()});
-                return o;
-            };
-            auto syn_adj = [&](const std::vector<double>& v) {
-                std::vector<double> o(w.coefficients_size());
-                w.adjoint_synthesis({v.data(), v.size()}, {o.data(), o.size()});
-                return o;
-            };
             INFO("N = " << N);
-            const auto r1 = test::adjoint_test(ana, ana_adj, x, y);
-            INFO(r1);
-            CHECK(r1.passed);
-            const auto r2 = test::adjoint_test(syn, syn_adj, y, x);
-            INFO(r2);
-            CHECK(r2.passed);
+            test::check_wavelet_adjoints<double>(w, 3);
         }
 }
 

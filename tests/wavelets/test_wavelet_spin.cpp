@@ -179,34 +179,7 @@ TEST_CASE("spin-lowered wavelets: dot-product tests of both adjoints", "[wavelet
         p.spin0 = 2;
         wavelets::plan<double> w(p, res);
         using C = std::complex<double>;
-        auto x = test::normal<C>(w.map_size(), 3);
-        auto y = test::normal<C>(w.coefficients_size(), 4);
-        auto ana = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.coefficients_size());
-            w.analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto ana_adj = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.map_size());
-            w.adjoint_analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto syn = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.map_size());
-            w.synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto syn_adj = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.coefficients_size());
-            w.adjoint_synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        const auto r1 = test::adjoint_test(ana, ana_adj, x, y);
-        INFO(r1);
-        CHECK(r1.passed);
-        const auto r2 = test::adjoint_test(syn, syn_adj, y, x);
-        INFO(r2);
-        CHECK(r2.passed);
+        test::check_wavelet_adjoints<C>(w, 3);
     }
 }
 

@@ -172,66 +172,12 @@ TEST_CASE("float plans: dot-product tests of both adjoints", "[wavelets][float]"
         p.N = 3;
         p.spin = 2;
         const wavelets::plan<float> w(p, res);
-        const auto x = test::normal<C>(w.map_size(), 3);
-        const auto y = test::normal<C>(w.coefficients_size(), 4);
-        auto ana = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.coefficients_size());
-            w.analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto ana_adj = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.map_size());
-            w.adjoint_analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto syn = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.map_size());
-            w.synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto syn_adj = [&](const std::vector<C>& v) {
-            std::vector<C> o(w.coefficients_size());
-            w.adjoint_synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
         INFO((res == resolution::full ? "full" : "multi"));
-        const auto r1 = test::adjoint_test(ana, ana_adj, x, y);
-        INFO(r1);
-        CHECK(r1.passed);
-        const auto r2 = test::adjoint_test(syn, syn_adj, y, x);
-        INFO(r2);
-        CHECK(r2.passed);
+        test::check_wavelet_adjoints<C>(w, 3);
 
         auto q = p;
         q.spin = 0;  // real fields are spin 0
         const wavelets::real_plan<float> wr(q, res);
-        const auto xr = test::normal<float>(wr.map_size(), 5);
-        const auto yr = test::normal<float>(wr.coefficients_size(), 6);
-        auto rana = [&](const std::vector<float>& v) {
-            std::vector<float> o(wr.coefficients_size());
-            wr.analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto rana_adj = [&](const std::vector<float>& v) {
-            std::vector<float> o(wr.map_size());
-            wr.adjoint_analysis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto rsyn = [&](const std::vector<float>& v) {
-            std::vector<float> o(wr.map_size());
-            wr.synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        auto rsyn_adj = [&](const std::vector<float>& v) {
-            std::vector<float> o(wr.coefficients_size());
-            wr.adjoint_synthesis({v.data(), v.size()}, {o.data(), o.size()});
-            return o;
-        };
-        const auto r3 = test::adjoint_test(rana, rana_adj, xr, yr);
-        INFO(r3);
-        CHECK(r3.passed);
-        const auto r4 = test::adjoint_test(rsyn, rsyn_adj, yr, xr);
-        INFO(r4);
-        CHECK(r4.passed);
+        test::check_wavelet_adjoints<float>(wr, 5);
     }
 }
