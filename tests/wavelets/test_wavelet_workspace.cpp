@@ -21,9 +21,36 @@ using wavelets::resolution;
 
 namespace {
 
-template <class V>
-bool same(const V& a, const V& b) {
-    return a == b;
+/// Every transform of w run through the workspace ws equals its allocating overload bit for
+/// bit, on the map f, the coefficients c and the harmonic coefficients flm; and a reused
+/// workspace carries no state from one call to the next.
+template <class Plan, class V, class H>
+void check_workspace_overloads(const Plan& w, typename Plan::workspace& ws, const std::vector<V>& f,
+                               const std::vector<V>& c, const std::vector<H>& flm) {
+    std::vector<V> a1(w.coefficients_size()), a2(a1.size()), m1(w.map_size()), m2(m1.size());
+    std::vector<H> h1(w.alm_size()), h2(h1.size());
+    // Each pair: allocating, then the same workspace again and again.
+    w.analysis({f.data(), f.size()}, {a1.data(), a1.size()});
+    w.analysis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
+    CHECK(a1 == a2);
+    w.synthesis({c.data(), c.size()}, {m1.data(), m1.size()});
+    w.synthesis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
+    CHECK(m1 == m2);
+    w.adjoint_analysis({c.data(), c.size()}, {m1.data(), m1.size()});
+    w.adjoint_analysis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
+    CHECK(m1 == m2);
+    w.adjoint_synthesis({f.data(), f.size()}, {a1.data(), a1.size()});
+    w.adjoint_synthesis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
+    CHECK(a1 == a2);
+    w.analysis_harmonic({flm.data(), flm.size()}, {a1.data(), a1.size()});
+    w.analysis_harmonic({flm.data(), flm.size()}, {a2.data(), a2.size()}, ws);
+    CHECK(a1 == a2);
+    w.synthesis_harmonic({c.data(), c.size()}, {h1.data(), h1.size()});
+    w.synthesis_harmonic({c.data(), c.size()}, {h2.data(), h2.size()}, ws);
+    CHECK(h1 == h2);
+    w.analysis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
+    w.analysis({f.data(), f.size()}, {a1.data(), a1.size()});
+    CHECK(a1 == a2);
 }
 
 }  // namespace
@@ -40,71 +67,23 @@ TEMPLATE_TEST_CASE("complex plan: workspace overloads equal the allocating ones"
             p.spin0 = spin0;
             const wavelets::plan<double, TestType> w(p, res);
             auto ws = w.make_workspace();
-            const auto f = test::normal<C>(w.map_size(), 1);
-            const auto c = test::normal<C>(w.coefficients_size(), 2);
-            const auto flm = test::random_alm<double>(p.L, p.spin, 3);
-            std::vector<C> a1(w.coefficients_size()), a2(a1.size()), m1(w.map_size()), m2(m1.size()), h1(w.alm_size()),
-                h2(h1.size());
             INFO((res == resolution::full ? "full" : "multi") << ", spin0 " << spin0);
-            // Each pair: allocating, then the same workspace again and again.
-            w.analysis({f.data(), f.size()}, {a1.data(), a1.size()});
-            w.analysis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
-            CHECK(same(a1, a2));
-            w.synthesis({c.data(), c.size()}, {m1.data(), m1.size()});
-            w.synthesis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
-            CHECK(same(m1, m2));
-            w.adjoint_analysis({c.data(), c.size()}, {m1.data(), m1.size()});
-            w.adjoint_analysis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
-            CHECK(same(m1, m2));
-            w.adjoint_synthesis({f.data(), f.size()}, {a1.data(), a1.size()});
-            w.adjoint_synthesis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
-            CHECK(same(a1, a2));
-            w.analysis_harmonic({flm.data(), flm.size()}, {a1.data(), a1.size()});
-            w.analysis_harmonic({flm.data(), flm.size()}, {a2.data(), a2.size()}, ws);
-            CHECK(same(a1, a2));
-            w.synthesis_harmonic({c.data(), c.size()}, {h1.data(), h1.size()});
-            w.synthesis_harmonic({c.data(), c.size()}, {h2.data(), h2.size()}, ws);
-            CHECK(same(h1, h2));
-            // A reused workspace holds no state between calls.
-            w.analysis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
-            w.analysis({f.data(), f.size()}, {a1.data(), a1.size()});
-            CHECK(same(a1, a2));
+            check_workspace_overloads(w, ws, test::normal<C>(w.map_size(), 1), test::normal<C>(w.coefficients_size(), 2),
+                                      test::random_alm<double>(p.L, p.spin, 3));
         }
 }
 
 TEMPLATE_TEST_CASE("real plan: workspace overloads equal the allocating ones", "[wavelets][workspace]",
                    backend::serial, backend::openmp) {
-    using C = std::complex<double>;
     for (auto res : {resolution::full, resolution::multi}) {
         wavelets::parameters p;
         p.L = 16;
         p.N = 4;
         const wavelets::real_plan<double, TestType> w(p, res);
         auto ws = w.make_workspace();
-        const auto f = test::normal<double>(w.map_size(), 1);
-        const auto c = test::normal<double>(w.coefficients_size(), 2);
-        const auto flm = test::random_real_alm<double>(p.L, 3);
-        std::vector<double> a1(w.coefficients_size()), a2(a1.size()), m1(w.map_size()), m2(m1.size());
-        std::vector<C> h1(w.alm_size()), h2(h1.size());
         INFO((res == resolution::full ? "full" : "multi"));
-        w.analysis({f.data(), f.size()}, {a1.data(), a1.size()});
-        w.analysis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
-        CHECK(same(a1, a2));
-        w.synthesis({c.data(), c.size()}, {m1.data(), m1.size()});
-        w.synthesis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
-        CHECK(same(m1, m2));
-        w.adjoint_analysis({c.data(), c.size()}, {m1.data(), m1.size()});
-        w.adjoint_analysis({c.data(), c.size()}, {m2.data(), m2.size()}, ws);
-        CHECK(same(m1, m2));
-        w.adjoint_synthesis({f.data(), f.size()}, {a1.data(), a1.size()});
-        w.adjoint_synthesis({f.data(), f.size()}, {a2.data(), a2.size()}, ws);
-        CHECK(same(a1, a2));
-        w.analysis_harmonic({flm.data(), flm.size()}, {a1.data(), a1.size()});
-        w.analysis_harmonic({flm.data(), flm.size()}, {a2.data(), a2.size()}, ws);
-        CHECK(same(a1, a2));
-        w.synthesis_harmonic({c.data(), c.size()}, {h1.data(), h1.size()});
-        w.synthesis_harmonic({c.data(), c.size()}, {h2.data(), h2.size()}, ws);
-        CHECK(same(h1, h2));
+        check_workspace_overloads(w, ws, test::normal<double>(w.map_size(), 1),
+                                  test::normal<double>(w.coefficients_size(), 2), test::random_real_alm<double>(p.L, 3));
     }
 }
 
