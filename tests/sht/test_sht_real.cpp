@@ -223,25 +223,48 @@ TEST_CASE("sht::real_plan rejects bad input", "[sht][real][errors]") {
     CHECK_THROWS_AS(c.adjoint_analysis(cv(a), mv(fc)), invalid_argument);
 }
 
-TEST_CASE("real_ring_dft: the Bluestein route equals FFTW's real plans", "[sht][real][fft]") {
-    for (std::size_t n : {28ul, 29ul, 44ul, 212ul}) {  // real_ring_dft(n, false) takes Bluestein or FFTW complex
-        const sht::detail::real_ring_dft<double> blu(n, false), ref(n, true);
-        CHECK(blu.scratch_size() > 0);
+TEST_CASE("real_ring_dft: every form equals FFTW's real plans, one ring or two at a time", "[sht][real][fft]") {
+    using form = sht::detail::real_dft_form;
+    for (std::size_t n : {1ul, 2ul, 28ul, 29ul, 44ul, 212ul, 255ul, 2047ul}) {
+        const sht::detail::real_ring_dft<double> ref(n, form::fftw_real);
         CHECK(ref.scratch_size() == 0);
-        const auto x = test::normal<double>(n, 5 + n);
-        std::vector<std::complex<double>> s(blu.scratch_size()), a(n / 2 + 1), b(n / 2 + 1);
-        blu.forward(x.data(), a.data(), s.data());
-        ref.forward(x.data(), b.data(), s.data());
-        double e = 0;
-        for (std::size_t k = 0; k <= n / 2; ++k) e = std::max(e, std::abs(a[k] - b[k]));
-        INFO("n = " << n);
-        CHECK(e <= 1e-12);
-        auto c = test::normal<std::complex<double>>(n / 2 + 1, 9 + n), d = c;
-        std::vector<double> y(n), z(n);
-        blu.backward(c.data(), y.data(), s.data());
-        ref.backward(d.data(), z.data(), s.data());
-        e = 0;
-        for (std::size_t j = 0; j < n; ++j) e = std::max(e, std::abs(y[j] - z[j]));
-        CHECK(e <= 1e-12);
+        for (const form f : {form::fftw_real, form::paired, form::complex_}) {
+            const sht::detail::real_ring_dft<double> dft(n, f);
+            INFO("n = " << n << ", form " << static_cast<int>(f));
+            CHECK(dft.pairs() == (f == form::paired));
+            CHECK((dft.scratch_size() > 0) == (f != form::fftw_real));
+            const auto x1 = test::normal<double>(n, 5 + n), x2 = test::normal<double>(n, 6 + n);
+            const std::size_t h = n / 2 + 1;
+            std::vector<std::complex<double>> s(std::max<std::size_t>(dft.scratch_size(), 1)), r1(h), r2(h), a(h), b(h);
+            ref.forward(x1.data(), r1.data(), s.data());
+            ref.forward(x2.data(), r2.data(), s.data());
+            auto max_diff = [](const auto& p, const auto& q) {
+                double e = 0;
+                for (std::size_t k = 0; k < p.size(); ++k) e = std::max(e, double(std::abs(p[k] - q[k])));
+                return e;
+            };
+            dft.forward(x1.data(), a.data(), s.data());
+            CHECK(max_diff(a, r1) <= 1e-12 * std::sqrt(double(n)));
+            dft.forward_two(x1.data(), x2.data(), a.data(), b.data(), s.data());
+            CHECK(max_diff(a, r1) <= 1e-12 * std::sqrt(double(n)));
+            CHECK(max_diff(b, r2) <= 1e-12 * std::sqrt(double(n)));
+            // Backward: c2r semantics, Im c₀ (and Im c_{n/2}, n even) read as zero.
+            const auto c1 = test::normal<std::complex<double>>(h, 9 + n), c2 = test::normal<std::complex<double>>(h, 10 + n);
+            std::vector<double> y1(n), y2(n), z1(n), z2(n);
+            auto t1 = c1, t2 = c2;
+            ref.backward(t1.data(), z1.data(), s.data());
+            ref.backward(t2.data(), z2.data(), s.data());
+            t1 = c1;
+            dft.backward(t1.data(), y1.data(), s.data());
+            CHECK(max_diff(y1, z1) <= 1e-12 * std::sqrt(double(n)));
+            t1 = c1, t2 = c2;
+            dft.backward_two(t1.data(), t2.data(), y1.data(), y2.data(), s.data());
+            CHECK(max_diff(y1, z1) <= 1e-12 * std::sqrt(double(n)));
+            CHECK(max_diff(y2, z2) <= 1e-12 * std::sqrt(double(n)));
+        }
     }
+    CHECK(sht::detail::real_ring_dft<double>::form_for(2047, 2047) == form::paired);
+    CHECK(sht::detail::real_ring_dft<double>::form_for(2048, 2048) == form::fftw_real);
+    CHECK(sht::detail::real_ring_dft<double>::form_for(2047, 3) == form::complex_);
+    CHECK(sht::detail::real_ring_dft<double>::form_for(101, 3) == form::fftw_real);
 }

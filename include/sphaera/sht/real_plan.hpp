@@ -229,12 +229,17 @@ private:
     /// nrings apart (a cache line and often a page each); a block of rings reads or writes
     /// whole cache lines through a per-thread (block, order) transpose instead.
     static constexpr std::size_t ring_block = 8;
-    /// Per-thread ring buffer: the half-spectrum, the FFT scratch of awkward lengths, then
-    /// the (ring_block, L) transpose block.
+    /// Per-thread ring buffer: two half-spectra (rings of odd length go through the FFT in
+    /// pairs, see real_ring_dft), the FFT scratch, then the (ring_block, L) transpose block.
     [[nodiscard]] std::size_t ring_stride() const {
-        return half_size() + m_ffts.scratch_size() + ring_block * static_cast<std::size_t>(m_L);
+        return 2 * half_size() + m_ffts.scratch_size() + ring_block * static_cast<std::size_t>(m_L);
     }
-    [[nodiscard]] coeff_type* ring_block_buffer(coeff_type* buf) const { return buf + half_size() + m_ffts.scratch_size(); }
+    [[nodiscard]] coeff_type* ring_fft_scratch(coeff_type* buf) const { return buf + 2 * half_size(); }
+    [[nodiscard]] coeff_type* ring_block_buffer(coeff_type* buf) const { return ring_fft_scratch(buf) + m_ffts.scratch_size(); }
+    /// Whether rings b and b + 1 of a block (b + 1 < nb) share one paired FFT.
+    [[nodiscard]] bool paired_rings(std::size_t r, std::size_t b, std::size_t nb) const {
+        return b + 1 < nb && m_geom[r].nphi == m_geom[r + 1].nphi && m_ffts.get(m_geom[r].nphi).pairs();
+    }
     void check_workspace(const workspace& w) const {
         if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
             w.ring.size() < static_cast<std::size_t>(std::max(1, threads())) * ring_stride())
@@ -289,22 +294,37 @@ private:
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
                 for (std::size_t c = 0; c < nc; ++c)
                     for (std::size_t b = 0; b < nb; ++b) block[b * nc + c] = ph[c * nr + r0 + b];
-                for (std::size_t b = 0; b < nb; ++b) {
+                // Ring r0 + b's Hermitian half-spectrum into out.
+                auto half_spectrum = [&](std::size_t b, coeff_type* out) {
                     const std::size_t r = r0 + b;
                     const coeff_type* col = block + b * nc;
                     const ring& g = m_geom[r];
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                    std::fill(buf, buf + half + 1, coeff_type(0));
+                    std::fill(out, out + half + 1, coeff_type(0));
                     const double scale = weighted ? pixel_weight(r) : 1.0;
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                         const std::complex<double> v = std::complex<double>(col[static_cast<std::size_t>(m)]) * rot * scale;
-                        if (k <= half) buf[static_cast<std::size_t>(k)] += coeff_type(v);
+                        if (k <= half) out[static_cast<std::size_t>(k)] += coeff_type(v);
                         if (m > 0) {
                             const long long k2 = k == 0 ? 0 : n - k;
-                            if (k2 <= half) buf[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
+                            if (k2 <= half) out[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
                         }
                     });
-                    m_ffts.get(g.nphi).backward(buf, map + g.offset, buf + half_size());
+                };
+                coeff_type* const buf2 = buf + half_size();
+                for (std::size_t b = 0; b < nb;) {
+                    const std::size_t r = r0 + b;
+                    const auto& dft = m_ffts.get(m_geom[r].nphi);
+                    half_spectrum(b, buf);
+                    if (paired_rings(r, b, nb)) {
+                        half_spectrum(b + 1, buf2);
+                        dft.backward_two(buf, buf2, map + m_geom[r].offset, map + m_geom[r + 1].offset,
+                                         ring_fft_scratch(buf));
+                        b += 2;
+                    } else {
+                        dft.backward(buf, map + m_geom[r].offset, ring_fft_scratch(buf));
+                        b += 1;
+                    }
                 }
             }
         }
@@ -320,18 +340,34 @@ private:
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t ib = 0; ib < nblk; ++ib) {
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
-                for (std::size_t b = 0; b < nb; ++b) {
+                // Ring r0 + b's orders from its half-spectrum `in`.
+                auto orders = [&](std::size_t b, const coeff_type* in) {
                     const std::size_t r = r0 + b;
                     coeff_type* col = block + b * nc;
                     const ring& g = m_geom[r];
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                    m_ffts.get(g.nphi).forward(map + g.offset, buf, buf + half_size());
                     const double scale = weighted ? pixel_weight(r) : 1.0;
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
-                        const std::complex<double> c = k <= half ? std::complex<double>(buf[static_cast<std::size_t>(k)])
-                                                                 : std::conj(std::complex<double>(buf[static_cast<std::size_t>(n - k)]));
+                        const std::complex<double> c = k <= half ? std::complex<double>(in[static_cast<std::size_t>(k)])
+                                                                 : std::conj(std::complex<double>(in[static_cast<std::size_t>(n - k)]));
                         col[static_cast<std::size_t>(m)] = coeff_type(c * std::conj(rot) * scale);
                     });
+                };
+                coeff_type* const buf2 = buf + half_size();
+                for (std::size_t b = 0; b < nb;) {
+                    const std::size_t r = r0 + b;
+                    const auto& dft = m_ffts.get(m_geom[r].nphi);
+                    if (paired_rings(r, b, nb)) {
+                        dft.forward_two(map + m_geom[r].offset, map + m_geom[r + 1].offset, buf, buf2,
+                                        ring_fft_scratch(buf));
+                        orders(b, buf);
+                        orders(b + 1, buf2);
+                        b += 2;
+                    } else {
+                        dft.forward(map + m_geom[r].offset, buf, ring_fft_scratch(buf));
+                        orders(b, buf);
+                        b += 1;
+                    }
                 }
                 for (std::size_t c = 0; c < nc; ++c)
                     for (std::size_t b = 0; b < nb; ++b) ph[c * nr + r0 + b] = block[b * nc + c];
