@@ -348,8 +348,8 @@ private:
             if (q == 2) __builtin_prefetch(alm + base - static_cast<std::size_t>(m), 0);
         }
     }
-    /// Prepares ws.rec for order m and fills ws.alm ← (−1)^s s_ℓ f_ℓ,m (and f_ℓ,−m) as
-    /// (L, Q, 2) (s_ℓ: see order_recursion); on the real path Im f_ℓ0 is ignored.
+    /// Prepares ws.rec for order m and fills ws.alm ← (−1)^s f_ℓ,m (and f_ℓ,−m) as
+    /// (L, Q, 2); on the real path Im f_ℓ0 is ignored.
     /// With nmaps > 1 (a batch), map b fills columns b·Q.. of (L, nmaps·Q, 2); map 0
     /// prepares ws.rec.
     void gather(const value_type* alm, int m, field_kind f, legendre_workspace& ws, int b = 0, int nmaps = 1) const {
@@ -361,7 +361,7 @@ private:
             const std::size_t base = static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
             prefetch_column(alm, l, m, Q, false);
             const auto v = alm[base + static_cast<std::size_t>(m)];
-            const double w0 = sg * ws.rec.scale[static_cast<std::size_t>(l)];
+            const double w0 = sg;  // the kernels' scaling comes in synthesis_m (to_kernel_form)
             double* d = ws.alm.data() + stride * l + off;
             d[0] = w0 * static_cast<double>(v.real());
             d[1] = (m == 0 && f == field_kind::real) ? 0.0 : w0 * static_cast<double>(v.imag());

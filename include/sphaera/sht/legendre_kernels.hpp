@@ -20,6 +20,12 @@
 /// - **Normalised recursion.** The kernels run μ_ℓ = λ_ℓ/s_ℓ with the scales chosen so that
 ///   the λ_{ℓ−1} coefficient is 1 (order_recursion): one FMA and one FMS per lane and step.
 ///   s_ℓ is folded into a_ℓm (synthesis) or the sums (adjoint), O(L) per order.
+/// - **Spin 0: one chain per two degrees.** For n = 0 the odd-parity members are x times
+///   polynomials in y = cos²θ and the even ones two-term combinations of the same
+///   polynomials, so one recursion in y (run_chain_y) feeds both sums: one FMA pair per
+///   two degrees instead of per degree (3 operations per degree and lane instead of 4 on
+///   the real path, 5 instead of 6 for ±m together); the coefficients change basis in
+///   O(L) per order (to_kernel_form, from_kernel_sums).
 /// - **Batches.** Up to max_batch maps share one pass: the recursion of each chain feeds
 ///   the accumulators of every map (columns Q = maps × signs).
 /// - **Polar skipping.** Values start at ℓ₀ = max(|m|, |n|) from the closed form, in scaled
@@ -291,6 +297,7 @@ inline bool all_unscaled(const vd* k) {
 struct kernel_coefs {
     const double* a;
     const double* b;
+    double rho0 = 1;  ///< spin-0 chains: ρ₀ = a_m λ_m from the start value λ_m (see run_chain_y)
 };
 
 /// Vectors per register block of the kernels. A block's accumulators (synthesis) or
@@ -380,13 +387,96 @@ template <int NB, class Visit>
     return true;
 }
 
+/// The spin-0 chain (Y = true in the blocks): one recursion step per two degrees. For
+/// n = 0, λ_ℓm(x) (x = cos θ) is w(x) times a polynomial of parity (−1)^{ℓ−m}, w =
+/// (1 − x²)^{m/2}; so the odd members are λ_{m+2k+1} = x ρ_k with ρ_k a polynomial in
+/// y = x² (times w), and the even members are two-term combinations of the same ρ (from
+/// λ_{ℓ+1} = a_ℓ x λ_ℓ − c_ℓ λ_{ℓ−1}: λ_{m+2k} = (ρ_k + c_{m+2k} ρ_{k−1})/a_{m+2k}; the
+/// Gegenbauer/Jacobi P^{(m,∓1/2)} relation). One chain ρ_k, three-term in k with a factor
+/// linear in y, serves both parities: synthesis converts the even coefficients to the ρ
+/// basis (O(L) per order, to_kernel_form), the kernel accumulates E = Σ ẽ_k ρ_k and
+/// O = Σ o_k ρ_k, and the rings get E ± x O. Per two degrees: two operations of recursion
+/// instead of four (Reinecke's libsharp2/ducc0 run their spin-0 recursion in cos²θ too).
+/// Here μ_k = ρ_k/s_k (order_recursion, scaled so the ρ_{k−1} coefficient is −1) and the
+/// lane variable is v = y − 1 = −sin²θ = u(u + 2) (u = cos θ − 1: spin-0 lanes are all
+/// northern), exact near the poles. Visits ℓ = ℓ₀ + 2k (parity 0) and ℓ₀ + 2k + 1
+/// (parity 1) with w = μ_k, ℓ < L; scaling, masks and dead blocks as run_chain.
+template <int NB, class Visit>
+[[gnu::always_inline]] inline bool run_chain_y(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc,
+                                               int L, Visit&& visit) {
+    if (sd.l0 >= L) return false;
+    vd u[NB], l0[NB], l1[NB], k[NB];
+    lk::start_values<NB>(ch, v0, sd, u, l0, l1, k);
+    for (int v = 0; v < NB; ++v) {
+        u[v] = u[v] * (u[v] + 2.0);
+        l1[v] *= kc.rho0;
+    }
+    int l = sd.l0, j = 0;
+    if (!lk::all_unscaled<NB>(k)) {
+        vd f[NB];
+        for (int v = 0; v < NB; ++v) f[v] = (k[v] == 0.0) ? vd{} + 1.0 : vd{};
+        auto masked = [&](int ll, int jj) __attribute__((always_inline)) {
+            vd w[NB];
+#pragma GCC unroll 8
+            for (int v = 0; v < NB; ++v) w[v] = l1[v] * f[v];
+            visit.template operator()<0>(ll, w);
+            visit.template operator()<1>(ll + 1, w);
+            lk::step<NB>(kc.a[jj], kc.b[jj], u, l0, l1);
+        };
+        auto silent = [&](int jj) __attribute__((always_inline)) { lk::step<NB>(kc.a[jj], kc.b[jj], u, l0, l1); };
+        bool all = false, any = lk::any_set<NB>(f);
+        // Two steps (four degrees) between rescale checks: a step grows |μ| by < 2^28.
+        while (!all && l + 3 < L) {
+            if (any) {
+                masked(l, j);
+                masked(l + 2, j + 1);
+            } else {
+                silent(j);
+                silent(j + 1);
+            }
+            l += 4;
+            j += 2;
+            all = lk::rescale<NB>(l0, l1, k, f);
+            any = all || lk::any_set<NB>(f);
+        }
+        if (!all) {
+            for (; l + 1 < L; l += 2, ++j) masked(l, j);
+            if (l < L) {
+                vd w[NB];
+                for (int v = 0; v < NB; ++v) w[v] = l1[v] * f[v];
+                visit.template operator()<0>(l, w);
+            }
+            bool alive = false;
+            for (int v = 0; v < NB; ++v)
+                for (int jl = 0; jl < vlen; ++jl)
+                    alive = alive || (f[v][jl] != 0.0 && (l1[v][jl] != 0.0 || l0[v][jl] != 0.0));
+            return alive;
+        }
+    }
+    for (; l + 1 < L; l += 2, ++j) {
+        visit.template operator()<0>(l, l1);
+        visit.template operator()<1>(l + 1, l1);
+        lk::step<NB>(kc.a[j], kc.b[j], u, l0, l1);
+    }
+    if (l < L) visit.template operator()<0>(l, l1);
+    return true;
+}
+/// run_chain (Y = false) or run_chain_y (Y = true).
+template <int NB, bool Y, class Visit>
+[[gnu::always_inline]] inline bool run_any_chain(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc,
+                                                 int L, Visit&& visit) {
+    if constexpr (Y) return run_chain_y<NB>(ch, v0, sd, kc, L, visit);
+    else return run_chain<NB>(ch, v0, sd, kc, L, visit);
+}
+
 /// Synthesis over vectors [v0, v0 + NB) of one chunk: out[p][q][ri][v] = Σ_{ℓ ≡ p mod 2}
-/// alm[(ℓQ + q)2 + ri] μ_ℓ for lanes v (re/im ri, column q < Q). alm: (L, Q, 2), already
-/// multiplied by s_ℓ; kc: (L) with entries L−1 = 0 (the kernel steps once past the end).
+/// alm[(ℓQ + q)2 + ri] μ_ℓ for lanes v (re/im ri, column q < Q; Y: parity relative to ℓ₀
+/// and μ of run_chain_y). alm: (L, Q, 2) in kernel form (to_kernel_form); kc: (L) with
+/// zero entries past the last step (the kernel steps once past the end).
 /// Returns false for a dead block (then out is zero). Not inlined: compiled on its own,
 /// the accumulators and the recursion state stay in registers; inlined into the drivers
 /// GCC 12 kept storing them to the stack every step (measured 1.4× slower).
-template <int NB, int Q>
+template <int NB, int Q, bool Y>
 [[gnu::noinline]] bool synthesis_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
                                        const double* alm, vd (&out)[2][Q][2][NB]) {
     // Local accumulators, copied out at the end: `out` may alias alm for all the compiler
@@ -396,7 +486,7 @@ template <int NB, int Q>
         for (int q = 0; q < Q; ++q)
             for (int ri = 0; ri < 2; ++ri)
                 for (int v = 0; v < NB; ++v) acc[p][q][ri][v] = vd{};
-    const bool alive = run_chain<NB>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
+    const bool alive = run_any_chain<NB, Y>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
         const double* al = alm + 2 * Q * ll;
 #pragma GCC unroll 8
         for (int v = 0; v < NB; ++v)
@@ -413,13 +503,13 @@ template <int NB, int Q>
 /// The transpose of synthesis_block: accv[(ℓQ + q)2 + ri] += Σ_{lanes} g[ℓ mod 2][q][ri] μ_ℓ
 /// as 8-wide partial sums (reduced across lanes, and multiplied by s_ℓ, by the caller).
 /// Returns false for a dead block.
-template <int NB, int Q>
+template <int NB, int Q, bool Y>
 [[gnu::noinline]] bool adjoint_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
                                      const vd (&gin)[2][Q][2][NB], vd* accv) {
     // A local copy: stores to accv could alias gin, which would force reloads of g.
     vd g[2][Q][2][NB];
     __builtin_memcpy(&g, &gin, sizeof(g));
-    return run_chain<NB>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
+    return run_any_chain<NB, Y>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
 #pragma GCC unroll 4
         for (int q = 0; q < Q; ++q)
 #pragma GCC unroll 2
@@ -457,15 +547,29 @@ inline void sqrt_inplace(double* x, int n) {
 /// itself. Synthesis multiplies a_ℓm by s_ℓ before the kernels, the adjoint multiplies the
 /// sums by s_ℓ after. The m-independent factors are tabulated once per scratch, so an
 /// order costs one (vectorised) square root per ℓ.
+/// Spin 0 (n = 0) uses the two-degree chain of run_chain_y instead: with ρ_k = λ_{m+2k+1}/x,
+/// ρ_{k+1} = (A_k y + B_k) ρ_k + C_k ρ_{k−1} (ℓ = m + 2k + 1, from two steps of the
+/// degree recursion: A = a_{ℓ+1} a_ℓ, B = −c_{ℓ+1} − a_{ℓ+1} c_ℓ/a_{ℓ−1}, C = −a_{ℓ+1} c_ℓ
+/// c_{ℓ−1}/a_{ℓ−1} < 0), scaled as μ_k = ρ_k/s_k with s₀ = s₁ = 1, s_{k+1} = −C_k s_{k−1}:
+/// μ_{k+1} = (α_k v + β_k) μ_k − μ_{k−1}, v = y − 1, α = A s_k/s_{k+1}, β = (A + B)
+/// s_k/s_{k+1}. Then alpha/beta_n are indexed by k, scale[k] = s_k (the odd members'
+/// factor) and the even members' conversion is λ_{m+2k} = (ρ_k + c_{m+2k} ρ_{k−1})/a_{m+2k}:
+/// ẽ_k s_k = w_e0[k] e_k + w_e1[k] e_{k+1}, w_e0[k] = s_k/a_{m+2k}, w_e1[k] = c_{m+2k+2}
+/// s_k/a_{m+2k+2} (and the transpose after the adjoint sums).
 struct order_recursion {
     std::vector<double> alpha, beta_n, beta_s;   // (L) entries L−1 = 0
-    std::vector<double> scale;                   // (L) s_ℓ for ℓ ≥ ℓ₀
+    std::vector<double> scale;                   // (L) s_ℓ for ℓ ≥ ℓ₀ (spin 0: s_k)
     std::vector<double> r;                       // (L + 1) R_ℓ = √((ℓ²−m²)(ℓ²−n²))
     std::vector<double> fa, fc;                  // (L) √((2ℓ+3)/(2ℓ+1))·(2ℓ+1), √((2ℓ+3)/(2ℓ−1))·(ℓ+1)/ℓ
+    std::vector<double> la, lc;                  // (L) spin 0: a_ℓ, c_ℓ of the degree recursion
+    std::vector<double> w_e0, w_e1;              // (L) spin 0: even-member conversion (see above)
+    double rho0 = 1;                             // spin 0: ρ₀/λ_m = a_m
+    bool spin0 = false;                          // which form alpha… hold
     explicit order_recursion(int L)
         : alpha(static_cast<std::size_t>(L)), beta_n(static_cast<std::size_t>(L)), beta_s(static_cast<std::size_t>(L)),
           scale(static_cast<std::size_t>(L)), r(static_cast<std::size_t>(L) + 1), fa(static_cast<std::size_t>(L)),
-          fc(static_cast<std::size_t>(L)) {
+          fc(static_cast<std::size_t>(L)), la(static_cast<std::size_t>(L)), lc(static_cast<std::size_t>(L)),
+          w_e0(static_cast<std::size_t>(L)), w_e1(static_cast<std::size_t>(L)) {
         for (int l = 0; l < L; ++l) {
             const double dl = l;
             fa[static_cast<std::size_t>(l)] = std::sqrt((2.0 * dl + 3.0) / (2.0 * dl + 1.0)) * (2.0 * dl + 1.0);
@@ -473,7 +577,9 @@ struct order_recursion {
                 l == 0 ? 0.0 : std::sqrt((2.0 * dl + 3.0) / (2.0 * dl - 1.0)) * (dl + 1.0) / dl;
         }
     }
-    [[nodiscard]] kernel_coefs side(double x0) const { return {alpha.data(), x0 > 0 ? beta_n.data() : beta_s.data()}; }
+    [[nodiscard]] kernel_coefs side(double x0) const {
+        return {alpha.data(), x0 > 0 ? beta_n.data() : beta_s.data(), rho0};
+    }
 };
 
 /// Most maps one Legendre pass serves (batched transforms share the recursion).
@@ -500,8 +606,50 @@ struct const_column_ref {
 
 /// Fills ws.rec for order m (n = −s, start data sd): the coefficients of
 /// fill_coefficients (wigner_recursion.hpp) in the normalised form of order_recursion.
+inline void prepare_coefficients_spin0(order_recursion& rc, int m, const start_data& sd, int L) {
+    const int l0 = sd.l0;
+    rc.spin0 = true;
+    std::fill(rc.alpha.begin(), rc.alpha.end(), 0.0);
+    std::fill(rc.beta_n.begin(), rc.beta_n.end(), 0.0);
+    if (l0 >= L) return;
+    const double dm = m;
+    double* R = rc.r.data();
+    for (int l = l0; l <= L; ++l) {
+        const double dl = l;
+        R[l] = ((dl - dm) * (dl + dm)) * (dl * dl);
+    }
+    sqrt_inplace(R + l0, L + 1 - l0);
+    double *a = rc.la.data(), *c = rc.lc.data();
+    for (int l = l0; l < L; ++l) {
+        a[l] = rc.fa[static_cast<std::size_t>(l)] * (l + 1.0) / R[l + 1];
+        c[l] = l == l0 ? 0.0 : rc.fc[static_cast<std::size_t>(l)] * R[l] / R[l + 1];
+    }
+    rc.rho0 = a[l0];
+    // Steps k = 0..K−1 (ℓ = ℓ₀ + 2k + 1, ℓ + 1 ≤ L − 1) and scales s_0..s_K.
+    const int K = (L - 1 - l0) / 2;
+    double* sc = rc.scale.data();
+    sc[0] = 1;
+    if (K >= 1) sc[1] = 1;
+    for (int k = 0; k < K; ++k) {
+        const int l = l0 + 2 * k + 1;
+        const double A = a[l + 1] * a[l], B = -c[l + 1] - a[l + 1] * c[l] / a[l - 1];
+        if (k >= 1) sc[k + 1] = (a[l + 1] * c[l] * c[l - 1] / a[l - 1]) * sc[k - 1];
+        const double q = sc[k] / sc[k + 1];
+        rc.alpha[static_cast<std::size_t>(k)] = A * q;
+        rc.beta_n[static_cast<std::size_t>(k)] = (A + B) * q;
+    }
+    for (int k = 0; l0 + 2 * k < L; ++k) {
+        const int l = l0 + 2 * k;
+        rc.w_e0[static_cast<std::size_t>(k)] = sc[k] / a[l];
+        rc.w_e1[static_cast<std::size_t>(k)] = l + 2 < L ? c[l + 2] * sc[k] / a[l + 2] : 0.0;
+    }
+}
+
 inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const start_data& sd, int L) {
     order_recursion& rc = ws.rec;
+    if (n == 0) return prepare_coefficients_spin0(rc, m, sd, L);
+    rc.spin0 = false;
+    rc.rho0 = 1;
     const int l0 = sd.l0;
     const auto e = static_cast<std::size_t>(L - 1);
     if (l0 < L) {
@@ -532,6 +680,71 @@ inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const sta
     rc.alpha[e] = rc.beta_n[e] = rc.beta_s[e] = 0;
 }
 
+/// Calls f.template operator()<Q, Y>() for Q = Qn ∈ {1, 2, 4} and Y = spin0.
+template <class F>
+inline void dispatch_columns(int Qn, bool spin0, F&& f) {
+    auto q = [&]<bool Y>() {
+        switch (Qn) {
+            case 1: f.template operator()<1, Y>(); break;
+            case 2: f.template operator()<2, Y>(); break;
+            default: f.template operator()<4, Y>(); break;
+        }
+    };
+    if (spin0) q.template operator()<true>();
+    else q.template operator()<false>();
+}
+
+/// ws.alm (L, Qn, 2) ← the coefficients the kernels read: × s_ℓ (order_recursion), or for
+/// spin 0 the ρ-basis form (even members ẽ_k s_k at ℓ₀ + 2k, odd ones o_k s_k at ℓ₀ + 2k + 1).
+inline void to_kernel_form(legendre_workspace& ws, const start_data& sd, int L, int Qn) {
+    const order_recursion& rc = ws.rec;
+    const int l0 = sd.l0, st = 2 * Qn;
+    double* d = ws.alm.data();
+    if (!rc.spin0) {
+        for (int l = l0; l < L; ++l)
+            for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+        return;
+    }
+    for (int k = 0; l0 + 2 * k < L; ++k) {
+        const int l = l0 + 2 * k;
+        const double w0 = rc.w_e0[static_cast<std::size_t>(k)], w1 = rc.w_e1[static_cast<std::size_t>(k)];
+        const double so = rc.scale[static_cast<std::size_t>(k)];
+        for (int c = 0; c < st; ++c) {
+            // Reads e_{k+1} (ℓ + 2) before its own conversion: k ascends.
+            const double next = l + 2 < L ? d[st * (l + 2) + c] : 0.0;
+            d[st * l + c] = w0 * d[st * l + c] + w1 * next;
+            if (l + 1 < L) d[st * (l + 1) + c] *= so;
+        }
+    }
+}
+/// The transpose of to_kernel_form on the kernels' sums in ws.alm (L, Qn, 2), zero below ℓ₀.
+inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L, int Qn) {
+    const order_recursion& rc = ws.rec;
+    const int l0 = sd.l0, st = 2 * Qn;
+    double* d = ws.alm.data();
+    for (int l = 0; l < std::min(l0, L); ++l)
+        for (int c = 0; c < st; ++c) d[st * l + c] = 0;
+    if (!rc.spin0) {
+        for (int l = l0; l < L; ++l)
+            for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+        return;
+    }
+    int kmax = 0;
+    while (l0 + 2 * (kmax + 1) < L) ++kmax;
+    for (int k = kmax; k >= 0 && l0 < L; --k) {
+        const int l = l0 + 2 * k;
+        const double w0 = rc.w_e0[static_cast<std::size_t>(k)];
+        const double w1 = k >= 1 ? rc.w_e1[static_cast<std::size_t>(k - 1)] : 0.0;
+        const double so = rc.scale[static_cast<std::size_t>(k)];
+        for (int c = 0; c < st; ++c) {
+            // Reads S_{k−1} (ℓ − 2) before its own conversion: k descends.
+            const double prev = k >= 1 ? d[st * (l - 2) + c] : 0.0;
+            d[st * l + c] = w0 * d[st * l + c] + w1 * prev;
+            if (l + 1 < L) d[st * (l + 1) + c] *= so;
+        }
+    }
+}
+
 /// Synthesis of order m ≥ 0 (and −m when `with_neg`) for nmaps ≤ max_batch maps at once:
 /// ws.alm holds (−1)^s s_ℓ a_ℓ,±m as (L, Q, 2), Q = nmaps·(1 + with_neg), column
 /// b·(1 + with_neg) + (0: m, 1: −m) for map b, and ws.rec the recursion of (m, n); writes
@@ -552,7 +765,8 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1;  // columns per map
-    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+    to_kernel_form(ws, sd, L, Qm * nmaps);
+    auto run = [&]<int Q, bool Y>(const std::vector<legendre_chunk>& chunks) {
         constexpr int NB = block_vectors<Q>;
         static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
         for (const auto& ch : chunks) {
@@ -560,12 +774,34 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
             bool any = false;
             for (int v0 = 0; v0 < chunk_vectors; v0 += NB) {
                 vd acc[2][Q][2][NB];
-                if (!synthesis_block<NB, Q>(ch, v0, sd, kc, L, ws.alm.data(), acc)) continue;
+                if (!synthesis_block<NB, Q, Y>(ch, v0, sd, kc, L, ws.alm.data(), acc)) continue;
                 any = true;
                 for (int v = 0; v < NB; ++v)
                     for (int j = 0; j < vlen; ++j) {
                         const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
                         if (a < 0 && b < 0) continue;
+                        if constexpr (Y) {
+                            // Spin 0: value E ± x O at θ and π − θ (run_chain_y); order −m
+                            // is (−1)^m times the same form of its own coefficients.
+                            const double x = ch.x0 + ch.u[lane];
+                            for (int mb = 0; mb < Q / Qm; ++mb) {
+                                const int q0 = mb * Qm;
+                                const double er = acc[0][q0][0][v][j], ei = acc[0][q0][1][v][j];
+                                const double orr = x * acc[1][q0][0][v][j], oi = x * acc[1][q0][1][v][j];
+                                const column_ref& P = pos[mb];
+                                if (a >= 0) P.re[a] = er + orr, P.im[a] = ei + oi;
+                                if (b >= 0) P.re[b] = er - orr, P.im[b] = ei - oi;
+                                if (Qm == 2) {
+                                    const int q1 = std::min(q0 + 1, Q - 1);
+                                    const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
+                                    const double pr = x * acc[1][q1][0][v][j], pi = x * acc[1][q1][1][v][j];
+                                    const column_ref& N = neg[mb];
+                                    if (a >= 0) N.re[a] = sm * (fr + pr), N.im[a] = sm * (fi + pi);
+                                    if (b >= 0) N.re[b] = sm * (fr - pr), N.im[b] = sm * (fi - pi);
+                                }
+                            }
+                            continue;
+                        }
                         for (int mb = 0; mb < Q / Qm; ++mb) {
                             const int q0 = mb * Qm;
                             const column_ref& P = pos[mb];
@@ -582,10 +818,6 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                                 }
                                 continue;
                             }
-                            if (tk.spin0 && b >= 0) {
-                                P.re[b] = sm * (er - orr);
-                                P.im[b] = sm * (ei - oi);
-                            }
                             if (Qm == 2) {
                                 // min(): in bounds for Q = 1 too, where this never runs.
                                 const int q1 = std::min(q0 + 1, Q - 1);
@@ -596,10 +828,6 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                                     N.re[b] = sn * (fr - pr);
                                     N.im[b] = sn * (fi - pi);
                                 }
-                                if (tk.spin0 && a >= 0) {
-                                    N.re[a] = sm * (fr + pr);
-                                    N.im[a] = sm * (fi + pi);
-                                }
                             }
                         }
                     }
@@ -609,11 +837,10 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
-    switch (Qm * nmaps) {
-        case 1: run.template operator()<1>(north), run.template operator()<1>(south); break;
-        case 2: run.template operator()<2>(north), run.template operator()<2>(south); break;
-        default: run.template operator()<4>(north), run.template operator()<4>(south); break;
-    }
+    dispatch_columns(Qm * nmaps, tk.spin0, [&]<int Q, bool Y>() {
+        run.template operator()<Q, Y>(north);
+        run.template operator()<Q, Y>(south);
+    });
 }
 
 /// The transpose of synthesis_m: reads G_m of map b from pos[b] and G_−m from neg[b] (when
@@ -625,7 +852,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
     std::fill(ws.accv.begin(), ws.accv.begin() + 2 * Qn * L, vd{});
-    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+    auto run = [&]<int Q, bool Y>(const std::vector<legendre_chunk>& chunks) {
         constexpr int NB = block_vectors<Q>;
         static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
         for (const auto& ch : chunks) {
@@ -637,22 +864,34 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                     for (int j = 0; j < vlen; ++j) {
                         const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
                         for (int mb = 0; mb < Q / Qm; ++mb) {
+                            const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);  // q1 in bounds for Q = 1 too
+                            if constexpr (Y) {
+                                // Spin 0, the transpose of E ± x O (synthesis_m).
+                                const double x = ch.x0 + ch.u[lane];
+                                const const_column_ref& P = pos[mb];
+                                const double ar = a >= 0 ? P.re[a] : 0.0, ai = a >= 0 ? P.im[a] : 0.0;
+                                const double br = b >= 0 ? P.re[b] : 0.0, bi = b >= 0 ? P.im[b] : 0.0;
+                                g[0][q0][0][v][j] = ar + br, g[0][q0][1][v][j] = ai + bi;
+                                g[1][q0][0][v][j] = x * (ar - br), g[1][q0][1][v][j] = x * (ai - bi);
+                                if (Qm == 2) {
+                                    const const_column_ref& N = neg[mb];
+                                    const double cr = a >= 0 ? N.re[a] : 0.0, ci = a >= 0 ? N.im[a] : 0.0;
+                                    const double dr = b >= 0 ? N.re[b] : 0.0, di = b >= 0 ? N.im[b] : 0.0;
+                                    g[0][q1][0][v][j] = sm * (cr + dr), g[0][q1][1][v][j] = sm * (ci + di);
+                                    g[1][q1][0][v][j] = sm * x * (cr - dr), g[1][q1][1][v][j] = sm * x * (ci - di);
+                                }
+                                continue;
+                            }
                             const const_column_ref& P = pos[mb];
                             double e0r = 0, e0i = 0, o0r = 0, o0i = 0, e1r = 0, e1i = 0, o1r = 0, o1i = 0;
                             if (a >= 0) {
                                 e0r += P.re[a]; e0i += P.im[a];
                                 o0r += P.re[a]; o0i += P.im[a];
                             }
-                            if (b >= 0) {
-                                if (m0) {
-                                    e0r += sn * P.re[b]; e0i += sn * P.im[b];
-                                    o0r -= sn * P.re[b]; o0i -= sn * P.im[b];
-                                } else if (tk.spin0) {
-                                    e0r += sm * P.re[b]; e0i += sm * P.im[b];
-                                    o0r -= sm * P.re[b]; o0i -= sm * P.im[b];
-                                }
+                            if (b >= 0 && m0) {
+                                e0r += sn * P.re[b]; e0i += sn * P.im[b];
+                                o0r -= sn * P.re[b]; o0i -= sn * P.im[b];
                             }
-                            const int q0 = mb * Qm;
                             g[0][q0][0][v][j] = e0r; g[0][q0][1][v][j] = e0i;
                             g[1][q0][0][v][j] = o0r; g[1][q0][1][v][j] = o0i;
                             if (Qm == 2) {
@@ -661,37 +900,30 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                                     e1r += sn * N.re[b]; e1i += sn * N.im[b];
                                     o1r -= sn * N.re[b]; o1i -= sn * N.im[b];
                                 }
-                                if (tk.spin0 && a >= 0) {
-                                    e1r += sm * N.re[a]; e1i += sm * N.im[a];
-                                    o1r += sm * N.re[a]; o1i += sm * N.im[a];
-                                }
-                                const int q1 = std::min(q0 + 1, Q - 1);  // in bounds for Q = 1 too
                                 g[0][q1][0][v][j] = e1r; g[0][q1][1][v][j] = e1i;
                                 g[1][q1][0][v][j] = o1r; g[1][q1][1][v][j] = o1i;
                             }
                         }
                     }
-                any = adjoint_block<NB, Q>(ch, v0, sd, kc, L, g, ws.accv.data()) || any;
+                any = adjoint_block<NB, Q, Y>(ch, v0, sd, kc, L, g, ws.accv.data()) || any;
             }
             if (!any) break;
         }
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
-    switch (Qn) {
-        case 1: run.template operator()<1>(north), run.template operator()<1>(south); break;
-        case 2: run.template operator()<2>(north), run.template operator()<2>(south); break;
-        default: run.template operator()<4>(north), run.template operator()<4>(south); break;
-    }
-    for (int l = 0; l < L; ++l) {
-        const double s = l < sd.l0 ? 0.0 : ws.rec.scale[static_cast<std::size_t>(l)];
+    dispatch_columns(Qn, tk.spin0, [&]<int Q, bool Y>() {
+        run.template operator()<Q, Y>(north);
+        run.template operator()<Q, Y>(south);
+    });
+    for (int l = 0; l < L; ++l)
         for (int c = 0; c < 2 * Qn; ++c) {
             const vd& acc = ws.accv[static_cast<std::size_t>(2 * Qn * l + c)];
             double t = 0;
             for (int j = 0; j < vlen; ++j) t += acc[j];
-            ws.alm[static_cast<std::size_t>(2 * Qn * l + c)] = s * t;
+            ws.alm[static_cast<std::size_t>(2 * Qn * l + c)] = t;
         }
-    }
+    from_kernel_sums(ws, sd, L, Qn);
 }
 
 }  // namespace sphaera::sht::detail
