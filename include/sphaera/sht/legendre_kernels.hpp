@@ -561,20 +561,25 @@ struct order_recursion {
     std::vector<double> scale;                   // (L) s_ℓ for ℓ ≥ ℓ₀ (spin 0: s_k)
     std::vector<double> r;                       // (L + 1) R_ℓ = √((ℓ²−m²)(ℓ²−n²))
     std::vector<double> fa, fc;                  // (L) √((2ℓ+3)/(2ℓ+1))·(2ℓ+1), √((2ℓ+3)/(2ℓ−1))·(ℓ+1)/ℓ
-    std::vector<double> la, lc;                  // (L) spin 0: a_ℓ, c_ℓ of the degree recursion
+    std::vector<double> la, lc, ia;              // (L) a_ℓ, c_ℓ of the degree recursion, 1/a_ℓ
     std::vector<double> w_e0, w_e1;              // (L) spin 0: even-member conversion (see above)
+    std::vector<double> ir;                      // (L + 1) 1/R_ℓ
+    std::vector<double> ga_inv, l_inv;           // (L) 1/(fa_ℓ (ℓ + 1)), 1/ℓ (m-independent)
     double rho0 = 1;                             // spin 0: ρ₀/λ_m = a_m
     bool spin0 = false;                          // which form alpha… hold
     explicit order_recursion(int L)
         : alpha(static_cast<std::size_t>(L)), beta_n(static_cast<std::size_t>(L)), beta_s(static_cast<std::size_t>(L)),
           scale(static_cast<std::size_t>(L)), r(static_cast<std::size_t>(L) + 1), fa(static_cast<std::size_t>(L)),
           fc(static_cast<std::size_t>(L)), la(static_cast<std::size_t>(L)), lc(static_cast<std::size_t>(L)),
-          w_e0(static_cast<std::size_t>(L)), w_e1(static_cast<std::size_t>(L)) {
+          ia(static_cast<std::size_t>(L)), w_e0(static_cast<std::size_t>(L)), w_e1(static_cast<std::size_t>(L)),
+          ir(static_cast<std::size_t>(L) + 1), ga_inv(static_cast<std::size_t>(L)), l_inv(static_cast<std::size_t>(L)) {
         for (int l = 0; l < L; ++l) {
             const double dl = l;
-            fa[static_cast<std::size_t>(l)] = std::sqrt((2.0 * dl + 3.0) / (2.0 * dl + 1.0)) * (2.0 * dl + 1.0);
-            fc[static_cast<std::size_t>(l)] =
-                l == 0 ? 0.0 : std::sqrt((2.0 * dl + 3.0) / (2.0 * dl - 1.0)) * (dl + 1.0) / dl;
+            const auto i = static_cast<std::size_t>(l);
+            fa[i] = std::sqrt((2.0 * dl + 3.0) / (2.0 * dl + 1.0)) * (2.0 * dl + 1.0);
+            fc[i] = l == 0 ? 0.0 : std::sqrt((2.0 * dl + 3.0) / (2.0 * dl - 1.0)) * (dl + 1.0) / dl;
+            ga_inv[i] = 1.0 / (fa[i] * (dl + 1.0));
+            l_inv[i] = l == 0 ? 0.0 : 1.0 / dl;
         }
     }
     [[nodiscard]] kernel_coefs side(double x0) const {
@@ -606,42 +611,61 @@ struct const_column_ref {
 
 /// Fills ws.rec for order m (n = −s, start data sd): the coefficients of
 /// fill_coefficients (wigner_recursion.hpp) in the normalised form of order_recursion.
+/// R_ℓ = √((ℓ²−m²)(ℓ²−n²)) for ℓ in [ℓ₀, L] and 1/R_ℓ for ℓ in (ℓ₀, L] (R_ℓ₀ = 0), in
+/// vectorisable loops: the per-order coefficients cost one square root and one division
+/// per degree; everything else is products with m-independent tables.
+inline void radicals(order_recursion& rc, int m, int n, int l0, int L) {
+    const double dm = m, dn = n;
+    double *R = rc.r.data(), *ir = rc.ir.data();
+    for (int l = l0; l <= L; ++l) {
+        const double dl = l;
+        R[l] = ((dl - dm) * (dl + dm)) * ((dl - dn) * (dl + dn));
+    }
+    sqrt_inplace(R + l0, L + 1 - l0);
+    ir[l0] = 0;
+    for (int l = l0 + 1; l <= L; ++l) ir[l] = 1.0 / R[l];
+}
+/// a_ℓ, c_ℓ (zero at ℓ₀) and 1/a_ℓ of the degree recursion for ℓ in [ℓ₀, L).
+inline void degree_coefficients(order_recursion& rc, int l0, int L) {
+    const double *R = rc.r.data(), *ir = rc.ir.data(), *fa = rc.fa.data(), *fc = rc.fc.data(), *gi = rc.ga_inv.data();
+    double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
+    for (int l = l0; l < L; ++l) {
+        a[l] = fa[l] * (l + 1.0) * ir[l + 1];
+        ia[l] = R[l + 1] * gi[l];
+        c[l] = fc[l] * R[l] * ir[l + 1];  // 0 at ℓ₀ (R_ℓ₀ = 0)
+    }
+}
+
 inline void prepare_coefficients_spin0(order_recursion& rc, int m, const start_data& sd, int L) {
     const int l0 = sd.l0;
     rc.spin0 = true;
     std::fill(rc.alpha.begin(), rc.alpha.end(), 0.0);
     std::fill(rc.beta_n.begin(), rc.beta_n.end(), 0.0);
     if (l0 >= L) return;
-    const double dm = m;
-    double* R = rc.r.data();
-    for (int l = l0; l <= L; ++l) {
-        const double dl = l;
-        R[l] = ((dl - dm) * (dl + dm)) * (dl * dl);
-    }
-    sqrt_inplace(R + l0, L + 1 - l0);
-    double *a = rc.la.data(), *c = rc.lc.data();
-    for (int l = l0; l < L; ++l) {
-        a[l] = rc.fa[static_cast<std::size_t>(l)] * (l + 1.0) / R[l + 1];
-        c[l] = l == l0 ? 0.0 : rc.fc[static_cast<std::size_t>(l)] * R[l] / R[l + 1];
-    }
+    radicals(rc, m, 0, l0, L);
+    degree_coefficients(rc, l0, L);
+    const double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
     rc.rho0 = a[l0];
     // Steps k = 0..K−1 (ℓ = ℓ₀ + 2k + 1, ℓ + 1 ≤ L − 1) and scales s_0..s_K.
     const int K = (L - 1 - l0) / 2;
-    double* sc = rc.scale.data();
+    double *sc = rc.scale.data(), *al = rc.alpha.data(), *be = rc.beta_n.data();
     sc[0] = 1;
     if (K >= 1) sc[1] = 1;
+    for (int k = 1; k < K; ++k) {
+        const int l = l0 + 2 * k + 1;
+        sc[k + 1] = (a[l + 1] * c[l] * c[l - 1] * ia[l - 1]) * sc[k - 1];
+    }
     for (int k = 0; k < K; ++k) {
         const int l = l0 + 2 * k + 1;
-        const double A = a[l + 1] * a[l], B = -c[l + 1] - a[l + 1] * c[l] / a[l - 1];
-        if (k >= 1) sc[k + 1] = (a[l + 1] * c[l] * c[l - 1] / a[l - 1]) * sc[k - 1];
+        const double A = a[l + 1] * a[l], B = -c[l + 1] - a[l + 1] * c[l] * ia[l - 1];
         const double q = sc[k] / sc[k + 1];
-        rc.alpha[static_cast<std::size_t>(k)] = A * q;
-        rc.beta_n[static_cast<std::size_t>(k)] = (A + B) * q;
+        al[k] = A * q;
+        be[k] = (A + B) * q;
     }
     for (int k = 0; l0 + 2 * k < L; ++k) {
         const int l = l0 + 2 * k;
-        rc.w_e0[static_cast<std::size_t>(k)] = sc[k] / a[l];
-        rc.w_e1[static_cast<std::size_t>(k)] = l + 2 < L ? c[l + 2] * sc[k] / a[l + 2] : 0.0;
+        rc.w_e0[static_cast<std::size_t>(k)] = sc[k] * ia[l];
+        rc.w_e1[static_cast<std::size_t>(k)] = l + 2 < L ? c[l + 2] * sc[k] * ia[l + 2] : 0.0;
     }
 }
 
@@ -653,28 +677,21 @@ inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const sta
     const int l0 = sd.l0;
     const auto e = static_cast<std::size_t>(L - 1);
     if (l0 < L) {
-        const double dm = m, dn = n, mn = dm * dn;
-        double* R = rc.r.data();
-        for (int l = l0; l <= L; ++l) {
-            const double dl = l;
-            R[l] = ((dl - dm) * (dl + dm)) * ((dl - dn) * (dl + dn));
-        }
-        sqrt_inplace(R + l0, L + 1 - l0);
-        // c_ℓ (zero at ℓ₀, where R_ℓ₀ = 0) into alpha as a temporary, then the scales.
-        double* c = rc.alpha.data();
-        for (int l = l0; l + 1 < L; ++l) c[l] = rc.fc[static_cast<std::size_t>(l)] * R[l] / R[l + 1];
+        radicals(rc, m, n, l0, L);
+        degree_coefficients(rc, l0, L);
+        const double mn = static_cast<double>(m) * n;
+        const double *a = rc.la.data(), *c = rc.lc.data(), *li = rc.l_inv.data();
         double* sc = rc.scale.data();
         sc[l0] = 1;
         if (l0 + 1 < L) sc[l0 + 1] = 1;
         for (int l = l0 + 1; l + 1 < L; ++l) sc[l + 1] = c[l] * sc[l - 1];
+        // b_ℓ = a_ℓ mn/(ℓ(ℓ+1)); ℓ ≥ 1 wherever mn ≠ 0 (ℓ₀ ≥ max(|m|, |n|)).
         for (int l = l0; l + 1 < L; ++l) {
-            const double dl = l;
-            const double f = rc.fa[static_cast<std::size_t>(l)] / R[l + 1];
-            const double a = f * (dl + 1.0), b = (mn == 0.0) ? 0.0 : f * mn / dl;
+            const double b = a[l] * mn * li[l] * li[l + 1];
             const double q = sc[l] / sc[l + 1];
-            rc.alpha[static_cast<std::size_t>(l)] = a * q;
-            rc.beta_n[static_cast<std::size_t>(l)] = (a - b) * q;
-            rc.beta_s[static_cast<std::size_t>(l)] = (-a - b) * q;
+            rc.alpha[static_cast<std::size_t>(l)] = a[l] * q;
+            rc.beta_n[static_cast<std::size_t>(l)] = (a[l] - b) * q;
+            rc.beta_s[static_cast<std::size_t>(l)] = (-a[l] - b) * q;
         }
     }
     rc.alpha[e] = rc.beta_n[e] = rc.beta_s[e] = 0;

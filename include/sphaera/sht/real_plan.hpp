@@ -266,6 +266,11 @@ private:
     }
     void require_weights(const char* what) const { detail::require_ring_weights("real_plan", what, m_geom); }
     [[nodiscard]] double pixel_weight(std::size_t r) const { return detail::pixel_weight(m_geom, r); }
+    /// Whether ring g's half-spectrum is just its orders: no rotation (φ0 = 0) and
+    /// nphi ≥ 2L − 1, so order m sits at k = m ≤ nphi/2 and no order folds onto another.
+    [[nodiscard]] bool unfolded(const ring& g) const {
+        return g.phi0 == 0.0 && g.nphi >= 2 * static_cast<std::size_t>(m_L) - 1;
+    }
     /// Calls f(m, m mod nphi, e^{imφ0}) for m = 0..L−1 (rotation recomputed every 32 orders).
     template <class F>
     void for_each_order(const ring& g, F&& f) const {
@@ -300,8 +305,13 @@ private:
                     const coeff_type* col = block + b * nc;
                     const ring& g = m_geom[r];
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
-                    std::fill(out, out + half + 1, coeff_type(0));
                     const double scale = weighted ? pixel_weight(r) : 1.0;
+                    if (unfolded(g)) {  // out = scale·col, zero above L − 1
+                        for (std::size_t k = 0; k < nc; ++k) out[k] = coeff_type(scale * std::complex<double>(col[k]));
+                        std::fill(out + nc, out + half + 1, coeff_type(0));
+                        return;
+                    }
+                    std::fill(out, out + half + 1, coeff_type(0));
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                         const std::complex<double> v = std::complex<double>(col[static_cast<std::size_t>(m)]) * rot * scale;
                         if (k <= half) out[static_cast<std::size_t>(k)] += coeff_type(v);
@@ -347,6 +357,10 @@ private:
                     const ring& g = m_geom[r];
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
                     const double scale = weighted ? pixel_weight(r) : 1.0;
+                    if (unfolded(g)) {
+                        for (std::size_t k = 0; k < nc; ++k) col[k] = coeff_type(scale * std::complex<double>(in[k]));
+                        return;
+                    }
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                         const std::complex<double> c = k <= half ? std::complex<double>(in[static_cast<std::size_t>(k)])
                                                                  : std::conj(std::complex<double>(in[static_cast<std::size_t>(n - k)]));
