@@ -286,9 +286,16 @@ private:
                     const ring& g = m_geom[r];
                     std::fill(buf, buf + g.nphi, value_type(0));
                     const double scale = weighted ? pixel_weight(r) : 1.0;
-                    for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
-                        buf[k] += value_type(std::complex<double>(col[static_cast<std::size_t>(m + L - 1)]) * rot * scale);
-                    });
+                    if (unfolded(g)) {  // m ≥ 0 at k = m, m < 0 at k = nphi + m
+                        const auto h = static_cast<std::size_t>(L - 1);
+                        for (std::size_t k = 0; k <= h; ++k) buf[k] = value_type(scale * std::complex<double>(col[h + k]));
+                        for (std::size_t k = 0; k < h; ++k)
+                            buf[g.nphi - h + k] = value_type(scale * std::complex<double>(col[k]));
+                    } else {
+                        for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                            buf[k] += value_type(std::complex<double>(col[static_cast<std::size_t>(m + L - 1)]) * rot * scale);
+                        });
+                    }
                     m_ffts.get(g.nphi, backend::fft_direction::backward).execute(buf, scratch);
                     std::copy(buf, buf + g.nphi, map + g.offset);
                 }
@@ -312,14 +319,27 @@ private:
                     std::copy(map + g.offset, map + g.offset + g.nphi, buf);
                     m_ffts.get(g.nphi, backend::fft_direction::forward).execute(buf, scratch);
                     const double scale = weighted ? pixel_weight(r) : 1.0;
-                    for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
-                        col[static_cast<std::size_t>(m + L - 1)] = value_type(std::complex<double>(buf[k]) * std::conj(rot) * scale);
-                    });
+                    if (unfolded(g)) {
+                        const auto h = static_cast<std::size_t>(L - 1);
+                        for (std::size_t k = 0; k <= h; ++k) col[h + k] = value_type(scale * std::complex<double>(buf[k]));
+                        for (std::size_t k = 0; k < h; ++k)
+                            col[k] = value_type(scale * std::complex<double>(buf[g.nphi - h + k]));
+                    } else {
+                        for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                            col[static_cast<std::size_t>(m + L - 1)] =
+                                value_type(std::complex<double>(buf[k]) * std::conj(rot) * scale);
+                        });
+                    }
                 }
                 for (std::size_t c = 0; c < nc; ++c)
                     for (std::size_t b = 0; b < nb; ++b) ph[c * nr + r0 + b] = block[b * nc + c];
             }
         }
+    }
+    /// Whether ring g needs no rotation (φ0 = 0) and no folding (nphi ≥ 2L − 1): order m
+    /// sits at frequency m mod nphi, each frequency holding at most one order.
+    [[nodiscard]] bool unfolded(const ring& g) const {
+        return g.phi0 == 0.0 && g.nphi >= 2 * static_cast<std::size_t>(m_L) - 1;
     }
     /// Calls f(m, m mod nphi, e^{imφ0}) for m = −(L−1)..L−1. The rotation factor advances by
     /// multiplication and is recomputed exactly every 32 orders to bound the drift.
