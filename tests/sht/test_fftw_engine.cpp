@@ -1,12 +1,18 @@
 // backend::fftw_dft against a direct DFT, in place and out of place, double and float,
-// concurrent execution, move semantics and bad sizes.
+// concurrent execution, move semantics and bad sizes; backend::any_size_dft (FFTW directly
+// or the split Bluestein) against the naive DFT at awkward lengths, and its size rule; the
+// real-data pair (aligned and FFTW_UNALIGNED plans) against the naive DFT.
 #include <catch2/catch.hpp>
 
 #include <sphaera/backend/fftw_engine.hpp>
+#include <sphaera/sht/real_fft.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <numbers>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "support/backends.hpp"
@@ -116,4 +122,120 @@ TEST_CASE("any_size_dft_set shares plans and picks Bluestein for rare awkward le
     CHECK_FALSE(set.get(4095, fft_direction::backward).uses_bluestein());
     CHECK(set.scratch_size() >= set.get(212, fft_direction::forward).scratch_size());
     CHECK_THROWS_AS(set.get(45, fft_direction::forward), invalid_argument);
+}
+
+namespace {
+/// The naive DFT y_k = Σ_j x_j e^{sg·2πijk/n} in long double, angles reduced exactly (jk mod n).
+template <class T>
+std::vector<std::complex<long double>> naive_dft(const std::vector<std::complex<T>>& x, int sg) {
+    const std::size_t n = x.size();
+    std::vector<std::complex<long double>> y(n);
+    const long double tau = 2 * std::numbers::pi_v<long double> / static_cast<long double>(n);
+    std::vector<std::complex<long double>> w(n), xl(x.begin(), x.end());
+    for (std::size_t j = 0; j < n; ++j) w[j] = std::polar(1.0L, sg * tau * static_cast<long double>(j));
+    for (std::size_t k = 0; k < n; ++k) {
+        std::complex<long double> acc = 0;
+        for (std::size_t j = 0, jk = 0; j < n; ++j, jk = (jk + k) % n) acc += xl[j] * w[jk];
+        y[k] = acc;
+    }
+    return y;
+}
+/// max_k |y_k − ref_k| / (√n · max_j |x_j|): the DFT's rounding grows like √n·log n.
+template <class T>
+double rel_dft_error(const std::vector<std::complex<T>>& x, const std::complex<T>* y,
+                     const std::vector<std::complex<long double>>& ref) {
+    double err = 0, mx = 0;
+    for (const auto& v : x) mx = std::max(mx, double(std::abs(v)));
+    for (std::size_t k = 0; k < ref.size(); ++k)
+        err = std::max(err, double(std::abs(std::complex<long double>(y[k].real(), y[k].imag()) - ref[k])));
+    return err / (std::sqrt(double(ref.size())) * std::max(mx, 1e-300));
+}
+}  // namespace
+
+// The split Bluestein (four FFTs of K' ≥ n, K' = 2^a, 3·2^a or 5·2^a) and the direct FFTW path,
+// against the naive DFT at awkward lengths: primes, 2L − 1 for L = 1024 (23·89), 512 (3·11·31),
+// 256 (7·73), 4095 = 3²·5·7·13 (direct), lengths just above a power of two (K' = 3·2^a, 5·2^a),
+// and every n ≤ 40; both directions, in place and out of place, aligned and misaligned arrays.
+TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sht][fft]", float, double) {
+    using T = TestType;
+    using cpx = std::complex<T>;
+    using pol = typename backend::any_size_dft<T>::policy;
+    const double tol = std::is_same_v<T, double> ? 2e-15 : 1e-6;  // per √n, relative to max |x|
+    std::vector<std::size_t> sizes;
+    for (std::size_t n = 1; n <= 40; ++n) sizes.push_back(n);
+    for (std::size_t n : {67ul, 97ul, 127ul, 131ul, 257ul, 263ul, 511ul, 513ul, 641ul, 1021ul, 1023ul, 2047ul, 4095ul})
+        sizes.push_back(n);
+    for (std::size_t n : sizes)
+        for (auto p : {pol::fast_execution, pol::fast_planning}) {
+            if (n > 2000 && p == pol::fast_planning) continue;
+            const backend::any_size_dft<T> fwd(n, fft_direction::forward, p);
+            const backend::any_size_dft<T> bwd_made(n, fft_direction::backward, p);
+            const backend::any_size_dft<T> bwd = fwd.reversed();
+            const auto x = test::normal<cpx>(n, 17 + n);
+            const auto ref_f = naive_dft(x, -1), ref_b = naive_dft(x, +1);
+            std::vector<cpx> s(fwd.scratch_size() + 1), buf(2 * n + 3);
+            INFO("n = " << n << " bluestein " << fwd.uses_bluestein() << " policy " << int(p));
+            CHECK(bwd.uses_bluestein() == fwd.uses_bluestein());
+            // Out of place, misaligned by one element on both sides (and in the scratch).
+            std::copy(x.begin(), x.end(), buf.begin() + 1);
+            fwd.execute(buf.data() + 1, buf.data() + n + 2, s.data() + 1);
+            CHECK(rel_dft_error(x, buf.data() + n + 2, ref_f) <= tol);
+            CHECK(std::equal(x.begin(), x.end(), buf.begin() + 1));  // the input is preserved
+            // In place, both backward plans (constructed and reversed()).
+            for (const auto* b : {&bwd, &bwd_made}) {
+                auto y = x;
+                b->execute(y.data(), s.data());
+                CHECK(rel_dft_error(x, y.data(), ref_b) <= tol);
+            }
+            auto y = x;
+            fwd.execute(y.data());  // allocating overload
+            CHECK(rel_dft_error(x, y.data(), ref_f) <= tol);
+        }
+}
+
+TEST_CASE("any_size_dft picks FFTW for small prime factors and Bluestein beyond 23", "[sht][fft]") {
+    using pol = backend::any_size_dft<double>::policy;
+    const auto bluestein = [](std::size_t n, pol p = pol::fast_execution) {
+        return backend::any_size_dft<double>(n, fft_direction::forward, p).uses_bluestein();
+    };
+    CHECK_FALSE(bluestein(61));    // n ≤ 64: FFTW
+    CHECK_FALSE(bluestein(4095));  // 3²·5·7·13
+    CHECK_FALSE(bluestein(2024));  // 2³·11·23
+    CHECK(bluestein(2047));        // 23·89
+    CHECK(bluestein(1023));        // 3·11·31
+    CHECK(bluestein(131));
+    CHECK(bluestein(4095, pol::fast_planning));
+    CHECK_FALSE(bluestein(3 * 512, pol::fast_planning));
+    // Bluestein's scratch: four padded arrays of K' = 2048 (n = 2047) plus alignment slack.
+    CHECK(backend::any_size_dft<double>(2047, fft_direction::forward).scratch_size() == 4 * 2048 + 8);
+}
+
+// fftw_real_pair picks its aligned plans for aligned arrays and the FFTW_UNALIGNED ones
+// otherwise; both must give the naive DFT (r2c) and its Hermitian inverse (c2r).
+TEMPLATE_TEST_CASE("fftw_real_pair matches the naive DFT on aligned and misaligned arrays", "[sht][fft]", float, double) {
+    using T = TestType;
+    using cpx = std::complex<T>;
+    const double tol = std::is_same_v<T, double> ? 2e-15 : 1e-6;
+    for (std::size_t n : {1ul, 2ul, 7ul, 64ul, 250ul, 2048ul}) {
+        const sht::detail::fftw_real_pair<T> p(n);
+        const auto xr = test::normal<T>(n, 31 + n);
+        std::vector<cpx> xc(xr.begin(), xr.end());
+        const auto ref = naive_dft(xc, -1);
+        const std::size_t h = n / 2 + 1;
+        for (std::size_t off : {0ul, 1ul}) {  // one T in: misaligned for FFTW's SIMD codelets
+            INFO("n = " << n << " offset " << off);
+            std::vector<T> in(n + 1), back(n + 1);
+            std::copy(xr.begin(), xr.end(), in.begin() + static_cast<std::ptrdiff_t>(off));
+            std::vector<cpx> out(h + 1);
+            p.forward(in.data() + off, out.data() + off);
+            std::vector<cpx> full(n);
+            for (std::size_t k = 0; k < n; ++k) full[k] = k < h ? out[off + k] : std::conj(out[off + n - k]);
+            CHECK(rel_dft_error(xc, full.data(), std::vector<std::complex<long double>>(ref.begin(), ref.end())) <= tol);
+            // c2r of the half-spectrum gives n·x back (unnormalised).
+            p.backward(out.data() + off, back.data() + off);
+            double err = 0;
+            for (std::size_t j = 0; j < n; ++j) err = std::max(err, double(std::abs(back[off + j] / T(n) - xr[j])));
+            CHECK(err <= tol * std::sqrt(double(n)) * 8);
+        }
+    }
 }

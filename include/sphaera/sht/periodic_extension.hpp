@@ -82,14 +82,11 @@ public:
         m_alpha.resize(static_cast<std::size_t>(2 * L - 1));
         m_beta.resize(m_alpha.size());
         m_gamma.resize(m_alpha.size());
-        for (auto* v : {&m_iM, &m_iN}) v->resize(m_alpha.size());
         for (int k = -(L - 1); k <= L - 1; ++k) {
             const auto i = static_cast<std::size_t>(k + L - 1);
             m_alpha[i] = std::polar(1.0 / N, -pi * k / N + 2 * pi * k * delta / M);
             m_beta[i] = std::polar(1.0 / M, -2 * pi * k * delta / M);
             m_gamma[i] = std::polar(1.0 / N, -pi * k / N);
-            m_iM[i] = wrap(k, m_M);
-            m_iN[i] = wrap(k, m_N);
         }
         m_fwd_M = backend::any_size_dft<double>(m_M, fft_direction::forward);
         m_bwd_M = backend::any_size_dft<double>(m_M, fft_direction::backward);
@@ -124,7 +121,7 @@ public:
         std::size_t fs = 0;
         for (const auto* f : {&m_fwd_M, &m_bwd_M, &m_fwd_N, &m_bwd_N, &m_fwd_P, &m_bwd_P})
             fs = std::max(fs, f->scratch_size());
-        return pad(m_M) + pad(m_N) + pad(m_P) + 2 * pad(m_alpha.size()) + fs + 8;
+        return 2 * (pad(m_M) + pad(m_N) + pad(m_P) + pad(m_alpha.size())) + fs + 8;
     }
 
     /// Analysis map A: ring column F: (n_rings) of order m → weighted node values vr, vi: (L).
@@ -137,20 +134,14 @@ public:
                        double* vrB, double* viB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        for (std::size_t j = 0; j < m_M; ++j) {
-            const std::size_t src = source(j);
-            cpx v = extension(FA, j, src, sigma);
-            if (FB) v += extension(FB, j, src, -sigma);
-            w.e[j] = v;
-        }
-        m_fwd_M.execute(w.e, w.fs);
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.x[i] = mul(w.e[m_iM[i]], m_beta[i]);
+        extend(FA, FB, sigma, w.e);
+        m_fwd_M.execute(w.e, w.e2, w.fs);
+        to_k(w.e2, m_M, m_beta.data(), false, w.x);
         hankel(w);
-        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.y[i], m_gamma[i]);
-        m_fwd_N.execute(w.h, w.fs);
-        fold(w.h, sigma, vrA, viA);
-        if (FB) fold(w.h, -sigma, vrB, viB);
+        from_k(w.y, m_gamma.data(), false, w.h, m_N);
+        m_fwd_N.execute(w.h, w.h2, w.fs);
+        fold(w.h2, sigma, vrA, viA);
+        if (FB) fold(w.h2, -sigma, vrB, viB);
     }
     /// The Hermitian adjoint of analysis: vr, vi: (L) → F: (n_rings).
     void analysis_adjoint(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
@@ -161,32 +152,24 @@ public:
                                const double* viB, cpx* work, cpx* FA, cpx* FB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        unfold(vrA, viA, sigma, w.h);
-        if (vrB)
-            for (std::size_t j = 0; j < n_nodes(); ++j) {
-                const cpx v(vrB[j], viB[j]);
-                w.h[j] += v;
-                w.h[m_N - 1 - j] -= sigma * v;
-            }
-        m_bwd_N.execute(w.h, w.fs);
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.x[i] = mul(w.h[m_iN[i]], std::conj(m_gamma[i]));
+        unfold(vrA, viA, vrB, viB, sigma, w.h);
+        m_bwd_N.execute(w.h, w.h2, w.fs);
+        to_k(w.h2, m_N, m_gamma.data(), true, w.x);
         hankel(w);
-        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.y[i], std::conj(m_beta[i]));
-        m_bwd_M.execute(w.e, w.fs);
-        restrict(w.e, sigma, FA);
-        if (FB) restrict(w.e, -sigma, FB);
+        from_k(w.y, m_beta.data(), true, w.e, m_M);
+        m_bwd_M.execute(w.e, w.e2, w.fs);
+        restrict(w.e2, sigma, FA);
+        if (FB) restrict(w.e2, -sigma, FB);
     }
     /// Synthesis map R: node values vr, vi: (L) of order m → ring column F: (n_rings).
     void synthesis(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        unfold(vr, vi, sigma, w.h);
-        m_fwd_N.execute(w.h, w.fs);
-        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.h[m_iN[i]], m_alpha[i]);
-        m_bwd_M.execute(w.e, w.fs);
-        for (std::size_t t = 0; t < m_nr; ++t) F[t] = w.e[t];
+        unfold(vr, vi, nullptr, nullptr, sigma, w.h);
+        m_fwd_N.execute(w.h, w.h2, w.fs);
+        remap(w.h2, m_N, m_alpha.data(), false, w.e, m_M);
+        m_bwd_M.execute(w.e, w.e2, w.fs);
+        std::copy(w.e2, w.e2 + m_nr, F);
     }
     /// R on two columns at once (θ-parity pairing, see the file comment): node values of
     /// order m (vrA, viA) and of an order of the opposite parity (vrB, viB) → FA, FB. The
@@ -197,162 +180,198 @@ public:
                         cpx* work, cpx* FA, cpx* FB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        unfold(vrA, viA, sigma, w.h);
-        for (std::size_t j = 0; j < n_nodes(); ++j) {
-            const cpx v(vrB[j], viB[j]);
-            w.h[j] += v;
-            w.h[m_N - 1 - j] -= sigma * v;
-        }
-        m_fwd_N.execute(w.h, w.fs);
-        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.e[m_iM[i]] = mul(w.h[m_iN[i]], m_alpha[i]);
-        m_bwd_M.execute(w.e, w.fs);
-        for (std::size_t t = 0; t < m_nr; ++t) {
-            const std::size_t tm = mirror(t);
-            if (tm == t) {
-                FA[t] = sigma > 0 ? w.e[t] : cpx(0);
-                FB[t] = sigma > 0 ? cpx(0) : w.e[t];
-                continue;
-            }
-            const cpx a = 0.5 * w.e[t], b = (0.5 * sigma) * w.e[tm];
+        unfold(vrA, viA, vrB, viB, sigma, w.h);
+        m_fwd_N.execute(w.h, w.h2, w.fs);
+        remap(w.h2, m_N, m_alpha.data(), false, w.e, m_M);
+        m_bwd_M.execute(w.e, w.e2, w.fs);
+        const cpx* e = w.e2;
+        // Rings [t0, t1) have a distinct mirror sample base − t (MW: M − 1 − t; MWSS: M − t).
+        const std::size_t t0 = m_half ? 0 : 1, t1 = m_nr - 1, base = m_half ? m_M - 1 : m_M;
+        const double hs = 0.5 * sigma;
+        for (std::size_t t = t0; t < t1; ++t) {
+            const cpx a = 0.5 * e[t], b = hs * e[base - t];
             FA[t] = a + b;
             FB[t] = a - b;
         }
+        for (std::size_t t : {std::size_t{0}, m_nr - 1})
+            if (self_mirror(t)) {
+                FA[t] = sigma > 0 ? e[t] : cpx(0);
+                FB[t] = sigma > 0 ? cpx(0) : e[t];
+            }
     }
     /// The Hermitian adjoint of synthesis: F: (n_rings) → vr, vi: (L).
     void synthesis_adjoint(int m, int spin, const cpx* F, cpx* work, double* vr, double* vi) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = j < m_nr ? F[j] : 0.0;
-        m_fwd_M.execute(w.e, w.fs);
-        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.e[m_iM[i]], std::conj(m_alpha[i]));
-        m_bwd_N.execute(w.h, w.fs);
-        fold(w.h, sigma, vr, vi);
+        std::copy(F, F + m_nr, w.e);
+        std::fill(w.e + m_nr, w.e + m_M, cpx(0));
+        m_fwd_M.execute(w.e, w.e2, w.fs);
+        remap(w.e2, m_M, m_alpha.data(), true, w.h, m_N);
+        m_bwd_N.execute(w.h, w.h2, w.fs);
+        fold(w.h2, sigma, vr, vi);
     }
     /// The Hermitian adjoint of synthesis_pair: FA, FB: (n_rings) → (vrA, viA), (vrB, viB).
     void synthesis_adjoint_pair(int m, int spin, const cpx* FA, const cpx* FB, cpx* work, double* vrA, double* viA,
                                 double* vrB, double* viB) const {
         const parts w = carve(work);
         const double sigma = parity(m, spin);
-        for (std::size_t j = 0; j < m_M; ++j) w.e[j] = 0;
-        for (std::size_t t = 0; t < m_nr; ++t) {
-            const std::size_t tm = mirror(t);
-            if (tm == t) {
-                w.e[t] = sigma > 0 ? FA[t] : FB[t];
-                continue;
-            }
-            w.e[t] = 0.5 * (FA[t] + FB[t]);
-            w.e[tm] = (0.5 * sigma) * (FA[t] - FB[t]);
+        cpx* e = w.e;
+        const std::size_t t0 = m_half ? 0 : 1, t1 = m_nr - 1, base = m_half ? m_M - 1 : m_M;
+        const double hs = 0.5 * sigma;
+        for (std::size_t t = t0; t < t1; ++t) {
+            const cpx a = FA[t], b = FB[t];
+            e[t] = 0.5 * (a + b);
+            e[base - t] = hs * (a - b);
         }
-        m_fwd_M.execute(w.e, w.fs);
-        for (std::size_t j = 0; j < m_N; ++j) w.h[j] = 0;
-        for (std::size_t i = 0; i < m_iM.size(); ++i) w.h[m_iN[i]] = mul(w.e[m_iM[i]], std::conj(m_alpha[i]));
-        m_bwd_N.execute(w.h, w.fs);
-        fold(w.h, sigma, vrA, viA);
-        fold(w.h, -sigma, vrB, viB);
+        for (std::size_t t : {std::size_t{0}, m_nr - 1})
+            if (self_mirror(t)) e[t] = sigma > 0 ? FA[t] : FB[t];
+        m_fwd_M.execute(e, w.e2, w.fs);
+        remap(w.e2, m_M, m_alpha.data(), true, w.h, m_N);
+        m_bwd_N.execute(w.h, w.h2, w.fs);
+        fold(w.h2, sigma, vrA, viA);
+        fold(w.h2, -sigma, vrB, viB);
     }
 
 private:
     struct parts {
-        cpx *e, *h, *g, *x, *y, *fs;  // (M), (N), (P), (2L−1) ×2, FFT scratch; 64-byte aligned
+        cpx *e, *e2, *h, *h2, *g, *g2, *x, *y, *fs;  // (M) ×2, (N) ×2, (P) ×2, (2L−1) ×2, FFT scratch; 64-byte aligned
     };
     static std::size_t pad(std::size_t n) { return (n + 7) / 8 * 8; }
     [[nodiscard]] parts carve(cpx* work) const {
         cpx* a = backend::detail::align64(work);
         parts w{};
         w.e = a;
-        w.h = w.e + pad(m_M);
-        w.g = w.h + pad(m_N);
-        w.x = w.g + pad(m_P);
+        w.e2 = w.e + pad(m_M);
+        w.h = w.e2 + pad(m_M);
+        w.h2 = w.h + pad(m_N);
+        w.g = w.h2 + pad(m_N);
+        w.g2 = w.g + pad(m_P);
+        w.x = w.g2 + pad(m_P);
         w.y = w.x + pad(m_alpha.size());
         w.fs = w.y + pad(m_alpha.size());
         return w;
     }
     static double parity(int m, int spin) { return ((m + spin) % 2 == 0) ? 1.0 : -1.0; }
-    /// a·b without the C99 Annex G NaN fix-up (inlined and vectorisable).
-    static cpx mul(const cpx& a, const cpx& b) {
-        return cpx(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
+    /// out[i] = a[i]·f[i] (conj f[i] if conj), i < n, on interleaved doubles (vectorises; no
+    /// C99 Annex G NaN fix-up). f null: a copy.
+    static void cmul(const cpx* a, const cpx* f, bool conj, cpx* out, std::size_t n) {
+        if (!f) {
+            std::copy(a, a + n, out);
+            return;
+        }
+        const double* x = reinterpret_cast<const double*>(a);
+        const double* c = reinterpret_cast<const double*>(f);
+        double* y = reinterpret_cast<double*>(out);
+        const double s = conj ? -1.0 : 1.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double xr = x[2 * i], xi = x[2 * i + 1], cr = c[2 * i], ci = s * c[2 * i + 1];
+            y[2 * i] = xr * cr - xi * ci;
+            y[2 * i + 1] = xr * ci + xi * cr;
+        }
+    }
+    /// x[k + L − 1] = src[k mod ns]·f_k for |k| < L (f by k + L − 1; conj: conj f_k):
+    /// two contiguous runs, k ≥ 0 and k < 0.
+    void to_k(const cpx* src, std::size_t ns, const cpx* f, bool conj, cpx* x) const {
+        const auto L = static_cast<std::size_t>(m_L);
+        cmul(src, f ? f + (L - 1) : nullptr, conj, x + (L - 1), L);
+        cmul(src + ns - (L - 1), f, conj, x, L - 1);
+    }
+    /// dst[k mod nd] = x[k + L − 1]·f_k for |k| < L, and 0 on the residues no such k reaches
+    /// ([L, nd − L], nd ≥ 2L − 1).
+    void from_k(const cpx* x, const cpx* f, bool conj, cpx* dst, std::size_t nd) const {
+        const auto L = static_cast<std::size_t>(m_L);
+        cmul(x + (L - 1), f ? f + (L - 1) : nullptr, conj, dst, L);
+        std::fill(dst + L, dst + nd - (L - 1), cpx(0));
+        cmul(x, f, conj, dst + nd - (L - 1), L - 1);
+    }
+    /// dst[k mod nd] = src[k mod ns]·f_k for |k| < L, 0 on the other residues of nd.
+    void remap(const cpx* src, std::size_t ns, const cpx* f, bool conj, cpx* dst, std::size_t nd) const {
+        const auto L = static_cast<std::size_t>(m_L);
+        cmul(src, f + (L - 1), conj, dst, L);
+        std::fill(dst + L, dst + nd - (L - 1), cpx(0));
+        cmul(src + ns - (L - 1), f, conj, dst + nd - (L - 1), L - 1);
     }
     /// y ← H_e x (self-adjoint), x, y: (2L−1) by k + L − 1; see the file comment.
     void hankel(const parts& w) const {
         const auto L1 = static_cast<long long>(m_L - 1);
-        const std::size_t nk = static_cast<std::size_t>(2 * L1 + 1);
         const cpx* x = w.x;
         cpx* y = w.y;
-        for (std::size_t i = 0; i < nk; ++i) y[i] = 0;
-        // Even part, per class r: out_b' = Σ_a' in_a' K_{a'+b'} = (reversed in ⊛ K)_{na−1+b'}.
-        cpx* g = w.g;
+        // Per class r: out_b' = Σ_a' in_a' K_{a'+b'} = (reversed in ⊛ K)_{na−1+b'}. Every k is in
+        // exactly one class, so y is fully assigned.
+        cpx *g = w.g, *G = w.g2;
         for (int r = 0; r < 2; ++r) {
             const std::size_t na = m_na[r];
             if (!na) continue;
-            const long long k0 = 2 * static_cast<long long>(m_alo[r]) + r;  // k of a' = 0
-            for (std::size_t j = 0; j < na; ++j) g[j] = x[static_cast<std::size_t>(k0 + 2 * static_cast<long long>(na - 1 - j) + L1)];
-            for (std::size_t j = na; j < m_P; ++j) g[j] = 0;
-            m_fwd_P.execute(g, w.fs);
-            double* gd = reinterpret_cast<double*>(g);
-            const double* c = reinterpret_cast<const double*>(m_khat[r].data());
-            for (std::size_t p = 0; p < m_P; ++p) {
-                const double xr = gd[2 * p], xi = gd[2 * p + 1], cr = c[2 * p], ci = c[2 * p + 1];
-                gd[2 * p] = xr * cr - xi * ci;
-                gd[2 * p + 1] = xr * ci + xi * cr;
-            }
-            m_bwd_P.execute(g, w.fs);
-            for (std::size_t b = 0; b < na; ++b) y[static_cast<std::size_t>(k0 + 2 * static_cast<long long>(b) + L1)] += g[na - 1 + b];
+            const auto k0 = static_cast<std::size_t>(2 * static_cast<long long>(m_alo[r]) + r + L1);  // x index of a' = 0
+            const cpx* xl = x + k0 + 2 * (na - 1);
+            for (std::size_t j = 0; j < na; ++j) g[j] = xl[-2 * static_cast<std::ptrdiff_t>(j)];
+            std::fill(g + na, g + m_P, cpx(0));
+            m_fwd_P.execute(g, G, w.fs);
+            cmul(G, m_khat[r].data(), false, G, m_P);
+            m_bwd_P.execute(G, g, w.fs);
+            cpx* yl = y + k0;
+            const cpx* gl = g + na - 1;
+            for (std::size_t b = 0; b < na; ++b) yl[2 * b] = gl[b];
         }
     }
     /// Node values on the N-point circle → the L nodes: h_j + σ h_{N−1−j}.
     void fold(const cpx* h, double sigma, double* vr, double* vi) const {
-        for (std::size_t j = 0; j < n_nodes(); ++j) {
-            const cpx v = h[j] + sigma * h[m_N - 1 - j];
-            vr[j] = v.real();
-            vi[j] = v.imag();
+        const double* d = reinterpret_cast<const double*>(h);
+        const std::size_t n = n_nodes(), last = m_N - 1;
+        for (std::size_t j = 0; j < n; ++j) {
+            vr[j] = d[2 * j] + sigma * d[2 * (last - j)];
+            vi[j] = d[2 * j + 1] + sigma * d[2 * (last - j) + 1];
         }
     }
-    /// The transpose of fold: h_j = v_j, h_{N−1−j} = σ v_j.
-    void unfold(const double* vr, const double* vi, double sigma, cpx* h) const {
-        for (std::size_t j = 0; j < n_nodes(); ++j) {
-            h[j] = cpx(vr[j], vi[j]);
-            h[m_N - 1 - j] = sigma * h[j];
+    /// The transpose of fold, for A (parity σ) plus B (−σ; or null): h_j = a_j + b_j,
+    /// h_{N−1−j} = σ (a_j − b_j).
+    void unfold(const double* vrA, const double* viA, const double* vrB, const double* viB, double sigma, cpx* h) const {
+        double* d = reinterpret_cast<double*>(h);
+        const std::size_t n = n_nodes(), last = m_N - 1;
+        if (!vrB) {
+            for (std::size_t j = 0; j < n; ++j) {
+                d[2 * j] = vrA[j];
+                d[2 * j + 1] = viA[j];
+                d[2 * (last - j)] = sigma * vrA[j];
+                d[2 * (last - j) + 1] = sigma * viA[j];
+            }
+            return;
+        }
+        for (std::size_t j = 0; j < n; ++j) {
+            d[2 * j] = vrA[j] + vrB[j];
+            d[2 * j + 1] = viA[j] + viB[j];
+            d[2 * (last - j)] = sigma * (vrA[j] - vrB[j]);
+            d[2 * (last - j) + 1] = sigma * (viA[j] - viB[j]);
         }
     }
-    /// Sample j of the σ-extension of column F (src = source(j)): exactly σ-symmetric, so a
-    /// ring that is its own mirror is dropped when σ = −1.
-    [[nodiscard]] cpx extension(const cpx* F, std::size_t j, std::size_t src, double sigma) const {
-        if (sigma < 0 && self_mirror(src)) return 0;
-        return src == j ? F[j] : sigma * F[src];
+    /// e ← the σ-extension of FA plus the (−σ)-extension of FB (or null) on the M-point
+    /// circle: sample j copies ring source(j), times the parity beyond [0, π]; each exactly
+    /// symmetric, so a ring that is its own mirror (a pole) is dropped from the antisymmetric one.
+    void extend(const cpx* FA, const cpx* FB, double sigma, cpx* e) const {
+        if (FB)
+            for (std::size_t j = 0; j < m_nr; ++j) e[j] = FA[j] + FB[j];
+        else
+            std::copy(FA, FA + m_nr, e);
+        const std::size_t base = m_half ? m_M - 1 : m_M;  // source(j) = base − j beyond the rings
+        for (std::size_t j = m_nr; j < m_M; ++j) {
+            const std::size_t t = base - j;
+            e[j] = sigma * (FB ? FA[t] - FB[t] : FA[t]);
+        }
+        for (std::size_t t : {std::size_t{0}, m_nr - 1})
+            if (self_mirror(t)) e[t] = sigma > 0 ? FA[t] : (FB ? FB[t] : cpx(0));
     }
-    /// The transpose of the σ-extension: F_t = Σ_{j: source(j) = t} (1 or σ) e_j.
+    /// The transpose of one σ-extension: F_t = e_t + σ e_{mirror(t)} (e_t alone for a pole,
+    /// and 0 there when σ = −1).
     void restrict(const cpx* e, double sigma, cpx* F) const {
-        for (std::size_t t = 0; t < m_nr; ++t) F[t] = 0;
-        for (std::size_t j = 0; j < m_M; ++j) {
-            const std::size_t src = source(j);
-            F[src] += src == j ? e[j] : sigma * e[j];
-        }
-        if (sigma < 0)
-            for (std::size_t t = 0; t < m_nr; ++t)
-                if (self_mirror(t)) F[t] = 0;
-    }
-    /// The sample of the M-point circle at −θ_t (ring t's mirror; t itself for a pole).
-    [[nodiscard]] std::size_t mirror(std::size_t t) const {
-        if (m_half) return m_M - 1 - t;
-        return t == 0 ? 0 : m_M - t;
+        const std::size_t t0 = m_half ? 0 : 1, t1 = m_nr - 1, base = m_half ? m_M - 1 : m_M;
+        for (std::size_t t = t0; t < t1; ++t) F[t] = e[t] + sigma * e[base - t];
+        for (std::size_t t : {std::size_t{0}, m_nr - 1})
+            if (self_mirror(t)) F[t] = sigma > 0 ? e[t] : cpx(0);
     }
     /// Ring t maps onto itself under θ → −θ (MW: the south pole; MWSS: both poles).
     [[nodiscard]] bool self_mirror(std::size_t t) const {
         return m_half ? 2 * t + 1 == m_M : (t == 0 || 2 * t == m_M);
     }
-    /// Ring whose value the extended sample j copies (j itself on [0, π]; the mirror
-    /// 2π − θ_j beyond: MW θ_j = 2π(j+½)/M ↔ ring M−1−j, MWSS θ_j = 2πj/M ↔ ring M−j).
-    [[nodiscard]] std::size_t source(std::size_t j) const {
-        if (j < m_nr) return j;
-        return m_half ? m_M - 1 - j : m_M - j;
-    }
-    static std::size_t wrap(int k, std::size_t n) {
-        const long long nn = static_cast<long long>(n);
-        return static_cast<std::size_t>(((k % nn) + nn) % nn);
-    }
-
     int m_L = 0;
     bool m_half = false;
     std::size_t m_nr = 0, m_M = 0, m_N = 0, m_P = 0;
@@ -361,7 +380,6 @@ private:
     std::vector<ring_trig> m_trig;
     std::vector<cpx> m_alpha, m_beta, m_gamma;  // (2L−1) per order k = −(L−1)..L−1
     std::vector<cpx> m_khat[2];                 // (P) per class: the scaled DFT of the Hankel kernel
-    std::vector<std::size_t> m_iM, m_iN;        // k mod M, k mod N
     backend::any_size_dft<double> m_fwd_M, m_bwd_M, m_fwd_N, m_bwd_N, m_fwd_P, m_bwd_P;
 };
 

@@ -4,9 +4,9 @@
 /// r2c y_k = Σ_j x_j e^{−2πijk/n} for k = 0..n/2, and c2r x_j = Σ_{k<n} c_k e^{+2πijk/n} of the
 /// Hermitian spectrum c_{n−k} = conj(c_k) given by its first n/2 + 1 entries (unnormalised;
 /// c2r is the adjoint of r2c on the Hermitian half-spectrum with weights 1, 2, …, 2, 1).
-/// Out-of-place, FFTW_UNALIGNED, executed through the new-array interface, so one plan per
-/// size serves every ring and thread; planning takes the process-wide FFTW planner mutex
-/// of fftw_engine.hpp.
+/// Out-of-place, executed through the new-array interface, so one plan pair per size (for
+/// aligned arrays, with an FFTW_UNALIGNED fallback) serves every ring and thread; planning
+/// takes the process-wide FFTW planner mutex of fftw_engine.hpp.
 
 #include <algorithm>
 #include <complex>
@@ -52,6 +52,11 @@ struct fftw_real_api<float> {
 
 /// r2c and c2r plans of one size n (T = float or double). Move-only; execution is const,
 /// re-entrant and thread-safe. c2r overwrites its (scratch) input, as FFTW allows.
+///
+/// Two plans per direction: one for arrays FFTW considers aligned (fftw_alignment_of = 0,
+/// the usual case: complex buffers and maps from std::vector), which may use SIMD codelets,
+/// and an FFTW_UNALIGNED one for the rest, picked per call. The unaligned plans ran 2–3× slower
+/// (n = 2048, MWSS rings: r2c 4.3 against 1.5 µs, c2r 3.5 against 1.6 µs).
 template <class T>
 class fftw_real_pair {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "fftw_real_pair: T must be float or double");
@@ -66,51 +71,71 @@ public:
         std::lock_guard<std::mutex> lock(backend::detail::fftw_planner_mutex());
         void* r = api::alloc(n * sizeof(T));
         void* c = api::alloc((n / 2 + 1) * sizeof(typename api::cpx));
-        if (r && c) {
-            m_r2c = api::r2c(static_cast<int>(n), static_cast<T*>(r), static_cast<typename api::cpx*>(c),
-                             flags | FFTW_UNALIGNED);
-            m_c2r = api::c2r(static_cast<int>(n), static_cast<typename api::cpx*>(c), static_cast<T*>(r),
-                             flags | FFTW_UNALIGNED | FFTW_DESTROY_INPUT);
+        bool ok = r && c;
+        for (int u = 0; ok && u < 2; ++u) {
+            const unsigned f = flags | (u ? FFTW_UNALIGNED : 0u);
+            m_r2c[u] = api::r2c(static_cast<int>(n), static_cast<T*>(r), static_cast<typename api::cpx*>(c), f);
+            m_c2r[u] = api::c2r(static_cast<int>(n), static_cast<typename api::cpx*>(c), static_cast<T*>(r),
+                                f | FFTW_DESTROY_INPUT);
+            ok = m_r2c[u] && m_c2r[u];
         }
         api::release(r);
         api::release(c);
-        if (!m_r2c || !m_c2r) {
-            if (m_r2c) api::destroy(m_r2c);
-            if (m_c2r) api::destroy(m_c2r);
-            m_r2c = m_c2r = nullptr;
+        if (!ok) {
+            destroy_all();
             sphaera::detail::raise<backend_unavailable>("fftw_real_pair: FFTW could not plan real DFTs of size ", n);
         }
     }
     fftw_real_pair(const fftw_real_pair&) = delete;
     fftw_real_pair& operator=(const fftw_real_pair&) = delete;
-    fftw_real_pair(fftw_real_pair&& o) noexcept
-        : m_r2c(std::exchange(o.m_r2c, nullptr)), m_c2r(std::exchange(o.m_c2r, nullptr)), m_n(o.m_n) {}
+    fftw_real_pair(fftw_real_pair&& o) noexcept : m_n(o.m_n) {
+        for (int u = 0; u < 2; ++u) {
+            m_r2c[u] = std::exchange(o.m_r2c[u], nullptr);
+            m_c2r[u] = std::exchange(o.m_c2r[u], nullptr);
+        }
+    }
     fftw_real_pair& operator=(fftw_real_pair&& o) noexcept {
-        std::swap(m_r2c, o.m_r2c);
-        std::swap(m_c2r, o.m_c2r);
+        for (int u = 0; u < 2; ++u) {
+            std::swap(m_r2c[u], o.m_r2c[u]);
+            std::swap(m_c2r[u], o.m_c2r[u]);
+        }
         std::swap(m_n, o.m_n);
         return *this;
     }
     ~fftw_real_pair() {
-        if (m_r2c || m_c2r) {
+        if (m_r2c[0] || m_r2c[1] || m_c2r[0] || m_c2r[1]) {
             std::lock_guard<std::mutex> lock(backend::detail::fftw_planner_mutex());
-            if (m_r2c) api::destroy(m_r2c);
-            if (m_c2r) api::destroy(m_c2r);
+            destroy_all();
         }
     }
 
     [[nodiscard]] std::size_t size() const { return m_n; }
     /// in: (n) real → out: (n/2 + 1) complex.
     void forward(const T* in, std::complex<T>* out) const {
-        api::exec_r2c(m_r2c, const_cast<T*>(in), reinterpret_cast<typename api::cpx*>(out));
+        const int u = aligned(in) && aligned(reinterpret_cast<const T*>(out)) ? 0 : 1;
+        api::exec_r2c(m_r2c[u], const_cast<T*>(in), reinterpret_cast<typename api::cpx*>(out));
     }
     /// in: (n/2 + 1) complex (destroyed) → out: (n) real.
     void backward(std::complex<T>* in, T* out) const {
-        api::exec_c2r(m_c2r, reinterpret_cast<typename api::cpx*>(in), out);
+        const int u = aligned(reinterpret_cast<const T*>(in)) && aligned(out) ? 0 : 1;
+        api::exec_c2r(m_c2r[u], reinterpret_cast<typename api::cpx*>(in), out);
     }
 
 private:
-    typename api::plan m_r2c = nullptr, m_c2r = nullptr;
+    /// FFTW's alignment test for the planned (fftw_malloc) arrays.
+    static bool aligned(const T* p) {
+        if constexpr (std::is_same_v<T, double>) return fftw_alignment_of(const_cast<double*>(p)) == 0;
+        else return fftwf_alignment_of(const_cast<float*>(p)) == 0;
+    }
+    void destroy_all() {
+        for (int u = 0; u < 2; ++u) {
+            if (m_r2c[u]) api::destroy(m_r2c[u]);
+            if (m_c2r[u]) api::destroy(m_c2r[u]);
+            m_r2c[u] = m_c2r[u] = nullptr;
+        }
+    }
+
+    typename api::plan m_r2c[2] = {nullptr, nullptr}, m_c2r[2] = {nullptr, nullptr};  // [aligned, unaligned]
     std::size_t m_n = 0;
 };
 
