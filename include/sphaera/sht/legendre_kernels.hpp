@@ -868,7 +868,9 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
-    std::fill(ws.accv.begin(), ws.accv.begin() + 2 * Qn * L, vd{});
+    // The kernels add into degrees ℓ ≥ ℓ₀ only (from_kernel_sums zeroes the rest).
+    const int lz = std::min(sd.l0, L);
+    std::fill(ws.accv.begin() + 2 * Qn * lz, ws.accv.begin() + 2 * Qn * L, vd{});
     auto run = [&]<int Q, bool Y>(const std::vector<legendre_chunk>& chunks) {
         constexpr int NB = block_vectors<Q>;
         static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
@@ -933,7 +935,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         run.template operator()<Q, Y>(north);
         run.template operator()<Q, Y>(south);
     });
-    for (int l = 0; l < L; ++l)
+    for (int l = lz; l < L; ++l)
         for (int c = 0; c < 2 * Qn; ++c) {
             const vd& acc = ws.accv[static_cast<std::size_t>(2 * Qn * l + c)];
             double t = 0;
