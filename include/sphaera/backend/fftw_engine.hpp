@@ -225,6 +225,28 @@ inline bool fftw_aligned(const std::complex<float>* p) {
     return fftwf_alignment_of(const_cast<float*>(reinterpret_cast<const float*>(p))) == 0;
 }
 
+/// e^{−iπq/d} for integers q ∈ [0, 2d), as coarse[q / B]·fine[q % B] from two tables of
+/// about √(2d) directly computed values: a few roundings instead of one sin/cos pair per q
+/// (plan construction of the many Bluestein lengths of a HEALPix grid was trigonometry-bound).
+class half_turn_roots {
+public:
+    explicit half_turn_roots(std::uint64_t d) : m_B(1) {
+        const std::uint64_t n = 2 * d;
+        while (m_B * m_B < n) ++m_B;
+        const double pi = std::numbers::pi, dd = static_cast<double>(d);
+        m_fine.resize(m_B);
+        for (std::uint64_t r = 0; r < m_B; ++r) m_fine[r] = std::polar(1.0, -pi * static_cast<double>(r) / dd);
+        m_coarse.resize((n + m_B - 1) / m_B);
+        for (std::uint64_t c = 0; c < m_coarse.size(); ++c)
+            m_coarse[c] = std::polar(1.0, -pi * static_cast<double>(c * m_B) / dd);
+    }
+    std::complex<double> operator()(std::uint64_t q) const { return m_coarse[q / m_B] * m_fine[q % m_B]; }
+
+private:
+    std::uint64_t m_B;
+    std::vector<std::complex<double>> m_fine, m_coarse;
+};
+
 /// c = a·b written out: std::complex's operator* is not inlined without -ffast-math (C99
 /// Annex G NaN handling) and would dominate the Bluestein passes. sb = −1 conjugates b.
 template <class T>
@@ -286,38 +308,33 @@ public:
         // Tables of the forward chirp a_j = e^{−iπj²/n} (the backward DFT conjugates them on the
         // fly, see reversed()), in double, then rounded to T.
         const std::size_t K = 2 * m_Kh;
+        const detail::half_turn_roots chirp_root(n), twiddle_root(m_Kh);  // e^{−iπq/n}, e^{−iπq/K'} = e^{−2πiq/K}
         const std::uint64_t two_n = 2 * static_cast<std::uint64_t>(n);
-        const double pi = std::numbers::pi;
-        std::vector<std::complex<double>> a(n), tw(n);
-        for (std::size_t j = 0; j < n; ++j) {
-            const std::uint64_t q = (static_cast<std::uint64_t>(j) * j) % two_n;
-            a[j] = std::polar(1.0, -pi * static_cast<double>(q) / static_cast<double>(n));
-            tw[j] = std::polar(1.0, -2 * pi * static_cast<double>(j) / static_cast<double>(K));  // w^j
-        }
+        std::vector<std::complex<double>> a(n);
         auto tab = std::make_shared<tables>();
         tab->a.resize(n);
         tab->aw.resize(n);
         tab->awc.resize(n);
         for (std::size_t j = 0; j < n; ++j) {
+            a[j] = chirp_root((static_cast<std::uint64_t>(j) * j) % two_n);
+            const std::complex<double> tw = twiddle_root(j);  // w^j, j < n ≤ K'
             tab->a[j] = cpx(a[j]);
-            tab->aw[j] = cpx(a[j] * tw[j]);
-            tab->awc[j] = cpx(a[j] * std::conj(tw[j]));
+            tab->aw[j] = cpx(a[j] * tw);
+            tab->awc[j] = cpx(a[j] * std::conj(tw));
         }
         // Kernel b_p = conj(a_p), p in (−n, n) wrapped mod K (even: b_{K−p} = b_p); its length-K
         // DFT B̂ by the same radix-2 split, B̂_2q = FFT(b_q + b_{q+K'}), B̂_2q+1 = FFT((b_q −
         // b_{q+K'}) w^q), stored as (even, odd) halves with the 1/K of the inverse folded in.
+        // b_{q+K'} = b_{K'−q} is nonzero for 0 < K' − q < n (q + K' ≥ K' ≥ n).
         const std::size_t pad = pad8(m_Kh);
         std::vector<cpx> raw(4 * pad + 8);
         cpx* s = detail::align64(raw.data());
         cpx *lo = s, *hi = s + pad, *e = s + 2 * pad, *o = s + 3 * pad;
-        std::vector<std::complex<double>> b(K, 0.0);
-        for (std::size_t p = 0; p < n; ++p) {
-            b[p] = std::conj(a[p]);
-            if (p) b[K - p] = b[p];
-        }
         for (std::size_t q = 0; q < m_Kh; ++q) {
-            lo[q] = cpx(b[q] + b[q + m_Kh]);
-            hi[q] = cpx((b[q] - b[q + m_Kh]) * std::polar(1.0, -2 * pi * static_cast<double>(q) / static_cast<double>(K)));
+            const std::complex<double> b0 = q < n ? std::conj(a[q]) : 0.0,
+                                       b1 = (q > 0 && m_Kh - q < n) ? std::conj(a[m_Kh - q]) : 0.0;
+            lo[q] = cpx(b0 + b1);
+            hi[q] = cpx((b0 - b1) * twiddle_root(q));
         }
         m_fwd->execute(lo, e);
         m_fwd->execute(hi, o);

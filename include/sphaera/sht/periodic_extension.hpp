@@ -25,8 +25,14 @@
 /// W_e (p even): the p = ±1 part maps σ-symmetric F̂ (F̂_{−k} = σ F̂_k) to (−σ)-symmetric G,
 /// which the fold annihilates. W_e(k+q) ≠ 0 only for k ≡ q (mod 2), so H_e is two
 /// independent Hankel products, k = 2a + r → q = 2b + r (r = 0, 1), each a cyclic
-/// convolution of smooth length P ≥ 2·#a − 1 ≈ 2L (exact: no index wraps onto a needed one):
-/// four FFTs of length ≈ 2L instead of two of length ≥ 4L−3. H_e is real symmetric: self-adjoint.
+/// convolution of length P = 2Q ≥ 2·#a (exact: no index wraps onto a needed one), done as
+/// four FFTs of length Q ≈ L (one radix-2 step, see hankel()): eight FFTs of length ≈ L
+/// instead of two of length ≥ 4L−3. H_e is real symmetric: self-adjoint.
+///
+/// Cost per pair of columns at L = 1024 (Zen 5, one thread, FFTW_ESTIMATE plans): analysis
+/// 30 µs (DFT_M by Bluestein 12, H_e 13, DFT_N 2.4, passes 3), synthesis 17 µs (DFT_N, then
+/// DFT_M 12); the FFTs are ~80 % of it. At L = 2048 (M = 4095 = 3²·5·7·13, FFTW directly)
+/// analysis 51 µs, of which H_e 28.
 ///
 /// θ-parity pairing: the extension is made exactly σ-symmetric (a ring that is its own mirror,
 /// the poles, is dropped from an antisymmetric column — zero for band-limited data), and every
@@ -72,7 +78,8 @@ public:
             m_alo[r] = lo;
             m_na[r] = hi >= lo ? static_cast<std::size_t>(hi - lo + 1) : 0;
         }
-        m_P = good_fft_size(std::max<std::size_t>(1, 2 * std::max(m_na[0], m_na[1]) - 1));
+        // The cyclic length of each class is P = 2Q with Q ≥ na, Q = 2^a, 3·2^a or 5·2^a (see hankel()).
+        m_Q = backend::detail::bluestein_size(std::max<std::size_t>(1, std::max(m_na[0], m_na[1])));
         const double pi = std::numbers::pi, N = static_cast<double>(m_N), M = static_cast<double>(m_M);
         m_trig.resize(static_cast<std::size_t>(L));
         for (int j = 0; j < L; ++j) m_trig[static_cast<std::size_t>(j)] = make_ring_trig(pi * (j + 0.5) / L);
@@ -92,22 +99,35 @@ public:
         m_bwd_M = backend::any_size_dft<double>(m_M, fft_direction::backward);
         m_fwd_N = backend::any_size_dft<double>(m_N, fft_direction::forward);
         m_bwd_N = backend::any_size_dft<double>(m_N, fft_direction::backward);
-        m_fwd_P = backend::any_size_dft<double>(m_P, fft_direction::forward);
-        m_bwd_P = backend::any_size_dft<double>(m_P, fft_direction::backward);
+        m_fwd_Q = backend::any_size_dft<double>(m_Q, fft_direction::forward);
+        m_bwd_Q = backend::any_size_dft<double>(m_Q, fft_direction::backward);
+        // w^t = e^{−2πit/P}, t < Q (P = 2Q): the radix-2 twiddles of the class convolutions.
+        const std::size_t P = 2 * m_Q;
+        m_tw.resize(m_Q);
+        for (std::size_t t = 0; t < m_Q; ++t) m_tw[t] = std::polar(1.0, -2 * pi * static_cast<double>(t) / static_cast<double>(P));
         // K̂_r = DFT_P of K_t = W_e(2(t + 2a_lo + r)), t < 2na − 1 (the Hankel kernel of class r),
-        // with the φ quadrature 2π/nphi and the 1/P of the inverse transform folded in.
-        const double scale = 2 * pi / static_cast<double>(nphi) / static_cast<double>(m_P);
-        std::vector<cpx> kb(m_P + 8), sc(m_fwd_P.scratch_size());
-        cpx* ka = backend::detail::align64(kb.data());
+        // with the φ quadrature 2π/nphi and the 1/P of the inverse transform folded in, kept as
+        // its even- and odd-frequency halves: K̂_2q = DFT_Q(K_t + K_{t+Q}), K̂_2q+1 =
+        // DFT_Q((K_t − K_{t+Q}) w^t).
+        const double scale = 2 * pi / static_cast<double>(nphi) / static_cast<double>(P);
+        std::vector<cpx> kb(2 * pad(m_Q) + 8), sc(m_fwd_Q.scratch_size());
+        cpx* lo = backend::detail::align64(kb.data());
+        cpx* hi = lo + pad(m_Q);
         for (int r = 0; r < 2; ++r) {
-            for (std::size_t t = 0; t < m_P; ++t) ka[t] = 0;
-            for (std::size_t t = 0; m_na[r] && t < 2 * m_na[r] - 1; ++t) {
+            const std::size_t nk = m_na[r] ? 2 * m_na[r] - 1 : 0;
+            std::vector<double> K(P, 0.0);
+            for (std::size_t t = 0; t < nk; ++t) {
                 const double p = 2.0 * (static_cast<double>(t) + 2.0 * m_alo[r] + r);
-                ka[t] = 2.0 / (1.0 - p * p);
+                K[t] = 2.0 / (1.0 - p * p);
             }
-            m_fwd_P.execute(ka, sc.data());
-            m_khat[r].resize(m_P);
-            for (std::size_t t = 0; t < m_P; ++t) m_khat[r][t] = ka[t] * scale;
+            for (std::size_t t = 0; t < m_Q; ++t) {
+                lo[t] = K[t] + K[t + m_Q];
+                hi[t] = (K[t] - K[t + m_Q]) * m_tw[t];
+            }
+            m_khat[r].resize(P);
+            m_fwd_Q.execute(lo, m_khat[r].data(), sc.data());
+            m_fwd_Q.execute(hi, m_khat[r].data() + m_Q, sc.data());
+            for (auto& v : m_khat[r]) v *= scale;
         }
     }
 
@@ -119,9 +139,9 @@ public:
     /// Complex scratch one call needs (per thread).
     [[nodiscard]] std::size_t work_size() const {
         std::size_t fs = 0;
-        for (const auto* f : {&m_fwd_M, &m_bwd_M, &m_fwd_N, &m_bwd_N, &m_fwd_P, &m_bwd_P})
+        for (const auto* f : {&m_fwd_M, &m_bwd_M, &m_fwd_N, &m_bwd_N, &m_fwd_Q, &m_bwd_Q})
             fs = std::max(fs, f->scratch_size());
-        return 2 * (pad(m_M) + pad(m_N) + pad(m_P) + pad(m_alpha.size())) + fs + 8;
+        return 2 * (pad(m_M) + pad(m_N) + 2 * pad(m_Q) + pad(m_alpha.size())) + fs + 8;
     }
 
     /// Analysis map A: ring column F: (n_rings) of order m → weighted node values vr, vi: (L).
@@ -140,8 +160,10 @@ public:
         hankel(w);
         from_k(w.y, m_gamma.data(), false, w.h, m_N);
         m_fwd_N.execute(w.h, w.h2, w.fs);
-        fold(w.h2, sigma, vrA, viA);
-        if (FB) fold(w.h2, -sigma, vrB, viB);
+        if (FB)
+            fold_pair(w.h2, sigma, vrA, viA, vrB, viB);
+        else
+            fold(w.h2, sigma, vrA, viA);
     }
     /// The Hermitian adjoint of analysis: vr, vi: (L) → F: (n_rings).
     void analysis_adjoint(int m, int spin, const double* vr, const double* vi, cpx* work, cpx* F) const {
@@ -228,13 +250,12 @@ public:
         m_fwd_M.execute(e, w.e2, w.fs);
         remap(w.e2, m_M, m_alpha.data(), true, w.h, m_N);
         m_bwd_N.execute(w.h, w.h2, w.fs);
-        fold(w.h2, sigma, vrA, viA);
-        fold(w.h2, -sigma, vrB, viB);
+        fold_pair(w.h2, sigma, vrA, viA, vrB, viB);
     }
 
 private:
     struct parts {
-        cpx *e, *e2, *h, *h2, *g, *g2, *x, *y, *fs;  // (M) ×2, (N) ×2, (P) ×2, (2L−1) ×2, FFT scratch; 64-byte aligned
+        cpx *e, *e2, *h, *h2, *g, *g2, *x, *y, *fs;  // (M) ×2, (N) ×2, (2 pad Q) ×2, (2L−1) ×2, FFT scratch; 64-byte aligned
     };
     static std::size_t pad(std::size_t n) { return (n + 7) / 8 * 8; }
     [[nodiscard]] parts carve(cpx* work) const {
@@ -245,8 +266,8 @@ private:
         w.h = w.e2 + pad(m_M);
         w.h2 = w.h + pad(m_N);
         w.g = w.h2 + pad(m_N);
-        w.g2 = w.g + pad(m_P);
-        w.x = w.g2 + pad(m_P);
+        w.g2 = w.g + 2 * pad(m_Q);
+        w.x = w.g2 + 2 * pad(m_Q);
         w.y = w.x + pad(m_alpha.size());
         w.fs = w.y + pad(m_alpha.size());
         return w;
@@ -292,26 +313,54 @@ private:
         cmul(src + ns - (L - 1), f, conj, dst + nd - (L - 1), L - 1);
     }
     /// y ← H_e x (self-adjoint), x, y: (2L−1) by k + L − 1; see the file comment.
+    ///
+    /// Per class r: out_b' = Σ_a' in_a' K_{a'+b'} = (reversed in ⊛ K)_{na−1+b'}, a cyclic
+    /// convolution of length P = 2Q. As the input (na ≤ Q values) fills at most the first half
+    /// of the P points, the length-P FFT is one radix-2 step of two length-Q FFTs of u and
+    /// u·w^t (no butterfly additions), the product with K̂ stays in that (even, odd) frequency
+    /// order, and the inverse is two length-Q inverse FFTs e, o with z_k = e_{k mod Q} +
+    /// w^{−k} o_{k mod Q}: four FFTs of Q ≈ L instead of two of 2L (at L = 2048, where FFTW's
+    /// estimated 4096-point plan is slow, 9 against 16 µs per class).
     void hankel(const parts& w) const {
         const auto L1 = static_cast<long long>(m_L - 1);
+        const std::size_t Q = m_Q, pq = pad(Q);
         const cpx* x = w.x;
         cpx* y = w.y;
-        // Per class r: out_b' = Σ_a' in_a' K_{a'+b'} = (reversed in ⊛ K)_{na−1+b'}. Every k is in
-        // exactly one class, so y is fully assigned.
-        cpx *g = w.g, *G = w.g2;
+        const double* tw = reinterpret_cast<const double*>(m_tw.data());
+        cpx *u0 = w.g, *u1 = w.g + pq, *v0 = w.g2, *v1 = w.g2 + pq;
         for (int r = 0; r < 2; ++r) {
             const std::size_t na = m_na[r];
             if (!na) continue;
             const auto k0 = static_cast<std::size_t>(2 * static_cast<long long>(m_alo[r]) + r + L1);  // x index of a' = 0
             const cpx* xl = x + k0 + 2 * (na - 1);
-            for (std::size_t j = 0; j < na; ++j) g[j] = xl[-2 * static_cast<std::ptrdiff_t>(j)];
-            std::fill(g + na, g + m_P, cpx(0));
-            m_fwd_P.execute(g, G, w.fs);
-            cmul(G, m_khat[r].data(), false, G, m_P);
-            m_bwd_P.execute(G, g, w.fs);
+            double* a = reinterpret_cast<double*>(u0);
+            double* b = reinterpret_cast<double*>(u1);
+            for (std::size_t j = 0; j < na; ++j) {
+                const cpx v = xl[-2 * static_cast<std::ptrdiff_t>(j)];
+                a[2 * j] = v.real();
+                a[2 * j + 1] = v.imag();
+                b[2 * j] = v.real() * tw[2 * j] - v.imag() * tw[2 * j + 1];
+                b[2 * j + 1] = v.real() * tw[2 * j + 1] + v.imag() * tw[2 * j];
+            }
+            std::fill(u0 + na, u0 + Q, cpx(0));
+            std::fill(u1 + na, u1 + Q, cpx(0));
+            m_fwd_Q.execute(u0, v0, w.fs);
+            m_fwd_Q.execute(u1, v1, w.fs);
+            cmul(v0, m_khat[r].data(), false, v0, Q);
+            cmul(v1, m_khat[r].data() + Q, false, v1, Q);
+            m_bwd_Q.execute(v0, u0, w.fs);
+            m_bwd_Q.execute(v1, u1, w.fs);
+            // z_k for k = na − 1 + b', b' < na: k < Q uses w^{−k} = conj(w^k); k ≥ Q uses
+            // w^{−k} = −conj(w^{k−Q}).
             cpx* yl = y + k0;
-            const cpx* gl = g + na - 1;
-            for (std::size_t b = 0; b < na; ++b) yl[2 * b] = gl[b];
+            const double* e = reinterpret_cast<const double*>(u0);
+            const double* o = reinterpret_cast<const double*>(u1);
+            for (std::size_t bq = 0; bq < na; ++bq) {
+                const std::size_t k = na - 1 + bq, kk = k < Q ? k : k - Q;
+                const double sg = k < Q ? 1.0 : -1.0, cr = sg * tw[2 * kk], ci = -sg * tw[2 * kk + 1];
+                const double orr = o[2 * kk], oi = o[2 * kk + 1];
+                yl[2 * bq] = cpx(e[2 * kk] + orr * cr - oi * ci, e[2 * kk + 1] + orr * ci + oi * cr);
+            }
         }
     }
     /// Node values on the N-point circle → the L nodes: h_j + σ h_{N−1−j}.
@@ -321,6 +370,18 @@ private:
         for (std::size_t j = 0; j < n; ++j) {
             vr[j] = d[2 * j] + sigma * d[2 * (last - j)];
             vi[j] = d[2 * j + 1] + sigma * d[2 * (last - j) + 1];
+        }
+    }
+    /// fold with σ into (vrA, viA) and with −σ into (vrB, viB), in one pass over h.
+    void fold_pair(const cpx* h, double sigma, double* vrA, double* viA, double* vrB, double* viB) const {
+        const double* d = reinterpret_cast<const double*>(h);
+        const std::size_t n = n_nodes(), last = m_N - 1;
+        for (std::size_t j = 0; j < n; ++j) {
+            const double ar = d[2 * j], ai = d[2 * j + 1], br = sigma * d[2 * (last - j)], bi = sigma * d[2 * (last - j) + 1];
+            vrA[j] = ar + br;
+            viA[j] = ai + bi;
+            vrB[j] = ar - br;
+            viB[j] = ai - bi;
         }
     }
     /// The transpose of fold, for A (parity σ) plus B (−σ; or null): h_j = a_j + b_j,
@@ -374,13 +435,14 @@ private:
     }
     int m_L = 0;
     bool m_half = false;
-    std::size_t m_nr = 0, m_M = 0, m_N = 0, m_P = 0;
+    std::size_t m_nr = 0, m_M = 0, m_N = 0, m_Q = 0;
     std::size_t m_na[2] = {0, 0};  // orders k ≡ r (mod 2) with |k| ≤ L−1: k = 2(a_lo + a') + r
     int m_alo[2] = {0, 0};
     std::vector<ring_trig> m_trig;
     std::vector<cpx> m_alpha, m_beta, m_gamma;  // (2L−1) per order k = −(L−1)..L−1
-    std::vector<cpx> m_khat[2];                 // (P) per class: the scaled DFT of the Hankel kernel
-    backend::any_size_dft<double> m_fwd_M, m_bwd_M, m_fwd_N, m_bwd_N, m_fwd_P, m_bwd_P;
+    std::vector<cpx> m_khat[2];                 // (2Q) per class: the scaled DFT of the Hankel kernel, (even, odd) halves
+    std::vector<cpx> m_tw;                      // (Q) w^t = e^{−2πit/(2Q)}
+    backend::any_size_dft<double> m_fwd_M, m_bwd_M, m_fwd_N, m_bwd_N, m_fwd_Q, m_bwd_Q;
 };
 
 }  // namespace sphaera::sht::detail
