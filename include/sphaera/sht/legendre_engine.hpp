@@ -23,7 +23,7 @@
 #endif
 
 #include "sphaera/sht/geometry.hpp"
-#include "sphaera/sht/legendre_kernels.hpp"
+#include "sphaera/sht/legendre_orders.hpp"
 #include "sphaera/sht/periodic_extension.hpp"
 #include "sphaera/sht/wigner_recursion.hpp"
 

@@ -1,0 +1,424 @@
+#pragma once
+/// \file legendre_orders.hpp
+/// \brief The per-order drivers of the Legendre step (legendre_kernels.hpp has the chains
+/// and register blocks they run): the recursion coefficients of one order in the form the
+/// kernels take, the coefficients' change to and from that form, and synthesis_m /
+/// adjoint_m, which run the chunks of a ring set for one order and map lanes to rings.
+///
+/// Spin 0 has two chains (see legendre_kernels.hpp): the degree chain (one step per degree)
+/// and the two-degree chain in cos²θ (one step per two degrees). The latter writes the
+/// even degrees through ρ_k = λ_{m+2k+1}/cos θ, which near the equator is up to ~ℓ times
+/// larger than λ, so converting back cancels: rounding grows like 1/|cos θ|. Chunks whose
+/// every lane has |cos θ| ≥ spin0_chain_min_cos (chunk.ychain) take the two-degree chain,
+/// the rest (nearer the equator) the degree chain, so the amplification stays ≤ 2 and the
+/// round trips keep the degree chain's accuracy.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+#include "sphaera/sht/legendre_kernels.hpp"
+#include "sphaera/sht/wigner_recursion.hpp"
+
+namespace sphaera::sht::detail {
+
+/// √x for x[0..n) in place, vectorised (the coefficients of every order need L square
+/// roots; std::sqrt in a loop stays scalar because of errno).
+inline void sqrt_inplace(double* x, int n) {
+    int i = 0;
+#if defined(__AVX512F__)
+    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(x + i, _mm512_sqrt_pd(_mm512_loadu_pd(x + i)));
+#elif defined(__AVX__)
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, _mm256_sqrt_pd(_mm256_loadu_pd(x + i)));
+#elif defined(__SSE2__)
+    for (; i + 2 <= n; i += 2) _mm_storeu_pd(x + i, _mm_sqrt_pd(_mm_loadu_pd(x + i)));
+#endif
+    for (; i < n; ++i) x[i] = std::sqrt(x[i]);
+}
+
+/// The recursion of one order (m, n) in the form the kernels run it.
+///
+/// Degree chain (every spin; spin-0 chunks near the equator). With λ_ℓ = s_ℓ μ_ℓ,
+/// s_ℓ₀ = s_ℓ₀₊₁ = 1 and s_{ℓ+1} = c_ℓ s_{ℓ−1}, the step λ_{ℓ+1} = (a cos θ − b) λ_ℓ −
+/// c λ_{ℓ−1} (wigner_recursion.hpp) becomes μ_{ℓ+1} = (α u + β) μ_ℓ − μ_{ℓ−1} with
+/// α = a s_ℓ/s_{ℓ+1} and β = (a x0 − b) s_ℓ/s_{ℓ+1} (cos θ = x0 + u, x0 = ±1 per side):
+/// one FMA and one FMS per lane and step instead of three operations. s_ℓ stays within
+/// [~1/√L, ~√2] (c_ℓ = 1 + O(1/ℓ²) away from ℓ₀, Wallis-like products near ℓ₀), so the
+/// scaling costs no range and its rounding is one more ulp per step, like that of c
+/// itself. Synthesis multiplies a_ℓm by s_ℓ before the kernels, the adjoint multiplies the
+/// sums by s_ℓ after. The m-independent factors are tabulated once per scratch, so an
+/// order costs one (vectorised) square root and one division per ℓ.
+///
+/// Two-degree chain (spin 0, chunks away from the equator; run_chain_y): with
+/// ρ_k = λ_{m+2k+1}/x, ρ_{k+1} = (A_k y + B_k) ρ_k + C_k ρ_{k−1} (ℓ = m + 2k + 1, from two
+/// steps of the degree recursion: A = a_{ℓ+1} a_ℓ, B = −c_{ℓ+1} − a_{ℓ+1} c_ℓ/a_{ℓ−1},
+/// C = −a_{ℓ+1} c_ℓ c_{ℓ−1}/a_{ℓ−1} < 0), scaled as μ_k = ρ_k/t_k with t₀ = t₁ = 1,
+/// t_{k+1} = −C_k t_{k−1}: μ_{k+1} = (α_k v + β_k) μ_k − μ_{k−1}, v = y − 1, α = A t_k/t_{k+1},
+/// β = (A + B) t_k/t_{k+1} (y_alpha, y_beta, indexed by k; y_scale[k] = t_k, the odd
+/// members' factor). The even members are λ_{m+2k} = (ρ_k + c_{m+2k} ρ_{k−1})/a_{m+2k}:
+/// ẽ_k t_k = w_e0[k] e_k + w_e1[k] e_{k+1}, w_e0[k] = t_k/a_{m+2k}, w_e1[k] = c_{m+2k+2}
+/// t_k/a_{m+2k+2} (and the transpose after the adjoint sums).
+struct order_recursion {
+    std::vector<double> alpha, beta_n, beta_s;   // (L) degree chain, entries L−1 = 0
+    std::vector<double> scale;                   // (L) s_ℓ for ℓ ≥ ℓ₀
+    std::vector<double> y_alpha, y_beta;         // (L) two-degree chain (spin 0), zero past the last step
+    std::vector<double> y_scale, w_e0, w_e1;     // (L) t_k and the even-member conversion
+    std::vector<double> r;                       // (L + 1) R_ℓ = √((ℓ²−m²)(ℓ²−n²))
+    std::vector<double> ir;                      // (L + 1) 1/R_ℓ
+    std::vector<double> fa, fc;                  // (L) √((2ℓ+3)/(2ℓ+1))·(2ℓ+1), √((2ℓ+3)/(2ℓ−1))·(ℓ+1)/ℓ
+    std::vector<double> ga_inv, l_inv;           // (L) 1/(fa_ℓ (ℓ + 1)), 1/ℓ (m-independent)
+    std::vector<double> la, lc, ia;              // (L) a_ℓ, c_ℓ of the degree recursion, 1/a_ℓ
+    double rho0 = 1;                             // ρ₀/λ_m = a_m
+    bool spin0 = false;                          // whether the y_… arrays hold this order
+    explicit order_recursion(int L) {
+        const auto n = static_cast<std::size_t>(L);
+        for (auto* v : {&alpha, &beta_n, &beta_s, &scale, &y_alpha, &y_beta, &y_scale, &w_e0, &w_e1, &fa, &fc,
+                        &ga_inv, &l_inv, &la, &lc, &ia})
+            v->assign(n, 0.0);
+        r.assign(n + 1, 0.0);
+        ir.assign(n + 1, 0.0);
+        for (int l = 0; l < L; ++l) {
+            const double dl = l;
+            const auto i = static_cast<std::size_t>(l);
+            fa[i] = std::sqrt((2.0 * dl + 3.0) / (2.0 * dl + 1.0)) * (2.0 * dl + 1.0);
+            fc[i] = l == 0 ? 0.0 : std::sqrt((2.0 * dl + 3.0) / (2.0 * dl - 1.0)) * (dl + 1.0) / dl;
+            ga_inv[i] = 1.0 / (fa[i] * (dl + 1.0));
+            l_inv[i] = l == 0 ? 0.0 : 1.0 / dl;
+        }
+    }
+    /// Coefficients of the degree chain on one side of the equator (x0 = ±1).
+    [[nodiscard]] kernel_coefs side(double x0) const {
+        return {alpha.data(), x0 > 0 ? beta_n.data() : beta_s.data(), 1.0};
+    }
+    /// Coefficients of the two-degree chain.
+    [[nodiscard]] kernel_coefs two_degree() const { return {y_alpha.data(), y_beta.data(), rho0}; }
+};
+
+/// Most maps one Legendre pass serves (batched transforms share the recursion).
+inline constexpr int max_batch = 2;
+
+/// Per-thread scratch of the per-m drivers. Coefficients (L, Q, 2) and 8-wide partial sums
+/// (L, Q, 2) in the degree chain's form (alm, accv) and the two-degree chain's (alm_y, accv_y).
+struct legendre_workspace {
+    order_recursion rec;
+    std::vector<double> alm, alm_y;
+    std::vector<vd> accv, accv_y;
+    explicit legendre_workspace(int L)
+        : rec(L), alm(4 * max_batch * static_cast<std::size_t>(L)), alm_y(alm.size()),
+          accv(4 * max_batch * static_cast<std::size_t>(L)), accv_y(accv.size()) {}
+};
+
+/// Column values of one order: re/im per ring (nrings each).
+struct column_ref {
+    double* re = nullptr;
+    double* im = nullptr;
+};
+struct const_column_ref {
+    const double* re = nullptr;
+    const double* im = nullptr;
+};
+
+/// R_ℓ = √((ℓ²−m²)(ℓ²−n²)) for ℓ in [ℓ₀, L] and 1/R_ℓ for ℓ in (ℓ₀, L] (R_ℓ₀ = 0), in
+/// vectorisable loops: the per-order coefficients cost one square root and one division
+/// per degree; everything else is products with m-independent tables.
+inline void radicals(order_recursion& rc, int m, int n, int l0, int L) {
+    const double dm = m, dn = n;
+    double *R = rc.r.data(), *ir = rc.ir.data();
+    for (int l = l0; l <= L; ++l) {
+        const double dl = l;
+        R[l] = ((dl - dm) * (dl + dm)) * ((dl - dn) * (dl + dn));
+    }
+    sqrt_inplace(R + l0, L + 1 - l0);
+    ir[l0] = 0;
+    for (int l = l0 + 1; l <= L; ++l) ir[l] = 1.0 / R[l];
+}
+/// a_ℓ, c_ℓ (zero at ℓ₀) and 1/a_ℓ of the degree recursion for ℓ in [ℓ₀, L).
+inline void degree_coefficients(order_recursion& rc, int l0, int L) {
+    const double *R = rc.r.data(), *ir = rc.ir.data(), *fa = rc.fa.data(), *fc = rc.fc.data(), *gi = rc.ga_inv.data();
+    double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
+    for (int l = l0; l < L; ++l) {
+        a[l] = fa[l] * (l + 1.0) * ir[l + 1];
+        ia[l] = R[l + 1] * gi[l];
+        c[l] = fc[l] * R[l] * ir[l + 1];  // 0 at ℓ₀ (R_ℓ₀ = 0)
+    }
+}
+/// The two-degree chain's coefficients (spin 0) from la, lc, ia.
+inline void two_degree_coefficients(order_recursion& rc, int l0, int L) {
+    std::fill(rc.y_alpha.begin(), rc.y_alpha.end(), 0.0);
+    std::fill(rc.y_beta.begin(), rc.y_beta.end(), 0.0);
+    const double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
+    rc.rho0 = a[l0];
+    // Steps k = 0..K−1 (ℓ = ℓ₀ + 2k + 1, ℓ + 1 ≤ L − 1) and scales t_0..t_K.
+    const int K = (L - 1 - l0) / 2;
+    double *t = rc.y_scale.data(), *al = rc.y_alpha.data(), *be = rc.y_beta.data();
+    t[0] = 1;
+    if (K >= 1) t[1] = 1;
+    for (int k = 1; k < K; ++k) {
+        const int l = l0 + 2 * k + 1;
+        t[k + 1] = (a[l + 1] * c[l] * c[l - 1] * ia[l - 1]) * t[k - 1];
+    }
+    for (int k = 0; k < K; ++k) {
+        const int l = l0 + 2 * k + 1;
+        const double A = a[l + 1] * a[l], B = -c[l + 1] - a[l + 1] * c[l] * ia[l - 1];
+        const double q = t[k] / t[k + 1];
+        al[k] = A * q;
+        be[k] = (A + B) * q;
+    }
+    for (int k = 0; l0 + 2 * k < L; ++k) {
+        const int l = l0 + 2 * k;
+        rc.w_e0[static_cast<std::size_t>(k)] = t[k] * ia[l];
+        rc.w_e1[static_cast<std::size_t>(k)] = l + 2 < L ? c[l + 2] * t[k] * ia[l + 2] : 0.0;
+    }
+}
+
+/// Fills ws.rec for order m (n = −s, start data sd): the coefficients of
+/// fill_coefficients (wigner_recursion.hpp) in the normalised forms of order_recursion
+/// (for n = 0 both chains).
+inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const start_data& sd, int L) {
+    order_recursion& rc = ws.rec;
+    rc.spin0 = n == 0;
+    const int l0 = sd.l0;
+    const auto e = static_cast<std::size_t>(L - 1);
+    if (l0 < L) {
+        radicals(rc, m, n, l0, L);
+        degree_coefficients(rc, l0, L);
+        const double mn = static_cast<double>(m) * n;
+        const double *a = rc.la.data(), *c = rc.lc.data(), *li = rc.l_inv.data();
+        double* sc = rc.scale.data();
+        sc[l0] = 1;
+        if (l0 + 1 < L) sc[l0 + 1] = 1;
+        for (int l = l0 + 1; l + 1 < L; ++l) sc[l + 1] = c[l] * sc[l - 1];
+        // b_ℓ = a_ℓ mn/(ℓ(ℓ+1)); ℓ ≥ 1 wherever mn ≠ 0 (ℓ₀ ≥ max(|m|, |n|)).
+        for (int l = l0; l + 1 < L; ++l) {
+            const double b = a[l] * mn * li[l] * li[l + 1];
+            const double q = sc[l] / sc[l + 1];
+            rc.alpha[static_cast<std::size_t>(l)] = a[l] * q;
+            rc.beta_n[static_cast<std::size_t>(l)] = (a[l] - b) * q;
+        }
+        if (rc.spin0) {
+            two_degree_coefficients(rc, l0, L);  // spin-0 lanes are all northern: no beta_s
+        } else {
+            for (int l = l0; l + 1 < L; ++l) {
+                const double b = a[l] * mn * li[l] * li[l + 1];
+                rc.beta_s[static_cast<std::size_t>(l)] = (-a[l] - b) * (sc[l] / sc[l + 1]);
+            }
+        }
+    }
+    rc.alpha[e] = rc.beta_n[e] = rc.beta_s[e] = 0;
+}
+
+/// Calls f.template operator()<Q>() for Q = Qn ∈ {1, 2, 4}.
+template <class F>
+inline void dispatch_columns(int Qn, F&& f) {
+    switch (Qn) {
+        case 1: f.template operator()<1>(); break;
+        case 2: f.template operator()<2>(); break;
+        default: f.template operator()<4>(); break;
+    }
+}
+
+/// ws.alm (L, Qn, 2) ← the coefficients the degree chain reads (× s_ℓ); for spin 0 also
+/// ws.alm_y ← the two-degree chain's (even members ẽ_k t_k at ℓ₀ + 2k, odd ones o_k t_k at
+/// ℓ₀ + 2k + 1), both from the gathered coefficients in ws.alm.
+inline void to_kernel_form(legendre_workspace& ws, const start_data& sd, int L, int Qn) {
+    const order_recursion& rc = ws.rec;
+    const int l0 = sd.l0, st = 2 * Qn;
+    double *d = ws.alm.data(), *y = ws.alm_y.data();
+    if (rc.spin0)
+        for (int k = 0; l0 + 2 * k < L; ++k) {
+            const int l = l0 + 2 * k;
+            const double w0 = rc.w_e0[static_cast<std::size_t>(k)], w1 = rc.w_e1[static_cast<std::size_t>(k)];
+            const double so = rc.y_scale[static_cast<std::size_t>(k)];
+            for (int c = 0; c < st; ++c) {
+                const double next = l + 2 < L ? d[st * (l + 2) + c] : 0.0;
+                y[st * l + c] = w0 * d[st * l + c] + w1 * next;
+                if (l + 1 < L) y[st * (l + 1) + c] = so * d[st * (l + 1) + c];
+            }
+        }
+    for (int l = l0; l < L; ++l)
+        for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+}
+/// ws.alm (L, Qn, 2) ← the coefficients from the kernels' partial sums: the degree chain's
+/// (accv, × s_ℓ) plus, when some chunk ran it, the two-degree chain's (accv_y, the
+/// transpose of to_kernel_form); zero below ℓ₀.
+inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L, int Qn, bool used_x, bool used_y) {
+    const order_recursion& rc = ws.rec;
+    const int l0 = std::min(sd.l0, L), st = 2 * Qn;
+    double *d = ws.alm.data(), *y = ws.alm_y.data();
+    auto reduce = [&](const std::vector<vd>& acc, double* out) {
+        for (int i = st * l0; i < st * L; ++i) {
+            double t = 0;
+            for (int j = 0; j < vlen; ++j) t += acc[static_cast<std::size_t>(i)][j];
+            out[i] = t;
+        }
+    };
+    std::fill(d, d + st * L, 0.0);
+    if (used_x) {
+        reduce(ws.accv, d);
+        for (int l = l0; l < L; ++l)
+            for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+    }
+    if (!used_y) return;
+    reduce(ws.accv_y, y);
+    int kmax = 0;
+    while (l0 + 2 * (kmax + 1) < L) ++kmax;
+    for (int k = kmax; k >= 0 && l0 < L; --k) {
+        const int l = l0 + 2 * k;
+        const double w0 = rc.w_e0[static_cast<std::size_t>(k)];
+        const double w1 = k >= 1 ? rc.w_e1[static_cast<std::size_t>(k - 1)] : 0.0;
+        const double so = rc.y_scale[static_cast<std::size_t>(k)];
+        for (int c = 0; c < st; ++c) {
+            const double prev = k >= 1 ? y[st * (l - 2) + c] : 0.0;  // S_{k−1}, not yet converted: k descends
+            d[st * l + c] += w0 * y[st * l + c] + w1 * prev;
+            if (l + 1 < L) d[st * (l + 1) + c] += so * y[st * (l + 1) + c];
+        }
+    }
+}
+
+/// Synthesis of order m ≥ 0 (and −m when `with_neg`) for nmaps ≤ max_batch maps at once:
+/// ws.alm holds (−1)^s a_ℓ,±m as (L, Q, 2), Q = nmaps·(1 + with_neg), column
+/// b·(1 + with_neg) + (0: m, 1: −m) for map b, and ws.rec the recursion of (m, n); writes
+/// F_m of map b into pos[b] and F_−m into neg[b] for every ring (zero where nothing
+/// contributes). sd: start data of (m, n); m = 0 uses the m0 lists and ignores `neg`.
+/// One recursion per chain serves every map.
+inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m,
+                        int n, bool with_neg, int nmaps, const column_ref* pos, const column_ref* neg) {
+    const std::size_t nr = tk.nrings;
+    for (int b = 0; b < nmaps; ++b) {
+        std::fill(pos[b].re, pos[b].re + nr, 0.0);
+        std::fill(pos[b].im, pos[b].im + nr, 0.0);
+        if (with_neg) {
+            std::fill(neg[b].re, neg[b].re + nr, 0.0);
+            std::fill(neg[b].im, neg[b].im + nr, 0.0);
+        }
+    }
+    const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
+    const bool m0 = (m == 0) && !tk.spin0;
+    const int Qm = (with_neg && !m0) ? 2 : 1;  // columns per map
+    to_kernel_form(ws, sd, L, Qm * nmaps);
+    // One register block of a chunk: the chain's sums → ring values.
+    auto block = [&]<int Q, bool Y>(const legendre_chunk& ch, int v0) -> bool {
+        constexpr int NB = block_vectors<Q>;
+        vd acc[2][Q][2][NB];
+        const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
+        if (!synthesis_block<NB, Q, Y>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
+        for (int v = 0; v < NB; ++v)
+            for (int j = 0; j < vlen; ++j) {
+                const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
+                if (a < 0 && b < 0) continue;
+                // Even/odd sums: by ℓ − ℓ₀ with odd ones times cos θ (two-degree chain), or
+                // by ℓ (degree chain).
+                const double x = Y ? ch.x0 + ch.u[lane] : 1.0;
+                for (int mb = 0; mb < Q / Qm; ++mb) {
+                    const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);  // q1 in bounds for Q = 1 too
+                    const double er = acc[0][q0][0][v][j], ei = acc[0][q0][1][v][j];
+                    const double orr = x * acc[1][q0][0][v][j], oi = x * acc[1][q0][1][v][j];
+                    const column_ref& P = pos[mb];
+                    if (a >= 0) P.re[a] = er + orr, P.im[a] = ei + oi;
+                    // Ring π − θ: spin 0 from the same chain (λ_ℓm(π−θ) = (−1)^{ℓ+m} λ_ℓm(θ)),
+                    // m = 0 of spin ≠ 0 from (−1)^{ℓ+n}.
+                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
+                    if (b >= 0 && (tk.spin0 || m0)) P.re[b] = sb * (er - orr), P.im[b] = sb * (ei - oi);
+                    if (Qm != 2) continue;
+                    const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
+                    const double pr = x * acc[1][q1][0][v][j], pi = x * acc[1][q1][1][v][j];
+                    const column_ref& N = neg[mb];
+                    // Order −m at π − θ from this chain; for spin 0 also at θ.
+                    const double sc = Y ? sm : sn;
+                    if (b >= 0) N.re[b] = sc * (fr - pr), N.im[b] = sc * (fi - pi);
+                    if (tk.spin0 && a >= 0) N.re[a] = sm * (fr + pr), N.im[a] = sm * (fi + pi);
+                }
+            }
+        return true;
+    };
+    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+        constexpr int NB = block_vectors<Q>;
+        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
+        for (const auto& ch : chunks) {
+            bool any = false;
+            for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
+                any = (ch.ychain ? block.template operator()<Q, true>(ch, v0)
+                                 : block.template operator()<Q, false>(ch, v0)) ||
+                      any;
+            if (!any) break;  // this chunk is dead: so are the more polar ones
+        }
+    };
+    const auto& north = m0 ? tk.m0_north : tk.all_north;
+    const auto& south = m0 ? tk.m0_south : tk.all_south;
+    dispatch_columns(Qm * nmaps, [&]<int Q>() {
+        run.template operator()<Q>(north);
+        run.template operator()<Q>(south);
+    });
+}
+
+/// The transpose of synthesis_m: reads G_m of map b from pos[b] and G_−m from neg[b] (when
+/// `with_neg`) and writes Σ_r G λ into ws.alm as (L, Q, 2) (columns as in synthesis_m) for
+/// ℓ ≥ sd.l0 (zero elsewhere), with ws.rec the recursion of (m, n).
+inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m, int n,
+                      bool with_neg, int nmaps, const const_column_ref* pos, const const_column_ref* neg) {
+    const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
+    const bool m0 = (m == 0) && !tk.spin0;
+    const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
+    // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
+    const int lz = std::min(sd.l0, L);
+    bool used_x = false, used_y = false;
+    auto block = [&]<int Q, bool Y>(const legendre_chunk& ch, int v0) -> bool {
+        constexpr int NB = block_vectors<Q>;
+        std::vector<vd>& accv = Y ? ws.accv_y : ws.accv;
+        bool& used = Y ? used_y : used_x;
+        if (!used) std::fill(accv.begin() + 2 * Qn * lz, accv.begin() + 2 * Qn * L, vd{});
+        used = true;
+        vd g[2][Q][2][NB];
+        for (int v = 0; v < NB; ++v)
+            for (int j = 0; j < vlen; ++j) {
+                const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
+                const double x = Y ? ch.x0 + ch.u[lane] : 1.0;
+                for (int mb = 0; mb < Q / Qm; ++mb) {
+                    const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);  // q1 in bounds for Q = 1 too
+                    // The transpose of synthesis_m's lane → ring map.
+                    const const_column_ref& P = pos[mb];
+                    const double ar = a >= 0 ? P.re[a] : 0.0, ai = a >= 0 ? P.im[a] : 0.0;
+                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
+                    const bool hb = b >= 0 && (tk.spin0 || m0);
+                    const double br = hb ? sb * P.re[b] : 0.0, bi = hb ? sb * P.im[b] : 0.0;
+                    g[0][q0][0][v][j] = ar + br, g[0][q0][1][v][j] = ai + bi;
+                    g[1][q0][0][v][j] = x * (ar - br), g[1][q0][1][v][j] = x * (ai - bi);
+                    if (Qm != 2) continue;
+                    const const_column_ref& N = neg[mb];
+                    const double sc = Y ? sm : sn;
+                    const double cr = tk.spin0 && a >= 0 ? sm * N.re[a] : 0.0, ci = tk.spin0 && a >= 0 ? sm * N.im[a] : 0.0;
+                    const double dr = b >= 0 ? sc * N.re[b] : 0.0, di = b >= 0 ? sc * N.im[b] : 0.0;
+                    g[0][q1][0][v][j] = cr + dr, g[0][q1][1][v][j] = ci + di;
+                    g[1][q1][0][v][j] = x * (cr - dr), g[1][q1][1][v][j] = x * (ci - di);
+                }
+            }
+        const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
+        return adjoint_block<NB, Q, Y>(ch, v0, sd, kc, L, g, accv.data());
+    };
+    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
+        constexpr int NB = block_vectors<Q>;
+        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
+        for (const auto& ch : chunks) {
+            bool any = false;
+            for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
+                any = (ch.ychain ? block.template operator()<Q, true>(ch, v0)
+                                 : block.template operator()<Q, false>(ch, v0)) ||
+                      any;
+            if (!any) break;
+        }
+    };
+    const auto& north = m0 ? tk.m0_north : tk.all_north;
+    const auto& south = m0 ? tk.m0_south : tk.all_south;
+    dispatch_columns(Qn, [&]<int Q>() {
+        run.template operator()<Q>(north);
+        run.template operator()<Q>(south);
+    });
+    from_kernel_sums(ws, sd, L, Qn, used_x, used_y);
+}
+
+}  // namespace sphaera::sht::detail
