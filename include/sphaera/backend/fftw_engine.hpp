@@ -260,21 +260,22 @@ inline void cmul(const T* a, const T* b, T sb, T* c) {
 /// A 1-D complex DFT of any size n, in place or out of place, fast for every n.
 ///
 /// Sizes FFTW handles well (small n and, for the fast_execution policy, largest prime factor
-/// ≤ 23: see the constructor) run FFTW directly, always
-/// through an out-of-place plan (in place: into scratch and back — FFTW_ESTIMATE's in-place
-/// plans of 1024–4096 points run 1.3–1.7× slower than its out-of-place ones plus the copy).
+/// ≤ 23: see the constructor) run FFTW directly, always through an out-of-place plan (in
+/// place: into scratch and back — FFTW_ESTIMATE's in-place plans of 1024–4096 points run
+/// 1.3–1.7× slower than its out-of-place ones plus the copy).
 ///
 /// Other sizes (2L−1 = 2047 = 23·89 at L = 1024, 1023 = 3·11·31, 511 = 7·73, …) use
 /// Bluestein's chirp-z identity (Bluestein 1970; Rabiner, Schafer & Rader 1969): with the
 /// chirp a_j = e^{∓iπj²/n} (forward: −),
 ///   X_k = Σ_j x_j e^{∓2πijk/n} = a_k Σ_j (x_j a_j) b_{k−j},  b_p = conj(a_p),
-/// a cyclic convolution of length K = 2K' with K' ≥ n smooth (so K ≥ 2n − 1: exact up to
-/// rounding; chirps from j² mod 2n in integers). As the input a·x fills at most the first
-/// half of the K points and only the first n ≤ K' outputs are kept, each length-K FFT is one
+/// a cyclic convolution of length K = 2K', K' ≥ n of the form 2^a, 3·2^a or 5·2^a (so
+/// K ≥ 2n − 1: exact up to rounding; chirps from j² mod 2n in integers). As the input a·x
+/// fills at most the first half of the K points and only the first n ≤ K' outputs are
+/// kept, each length-K FFT is one
 /// radix-2 step of two length-K' FFTs (Y_2q = FFT(y)_q, Y_2q+1 = FFT(y·w^j)_q with
 /// w = e^{−2πi/K}; z_k = IFFT(Z_even)_k + w^{−k} IFFT(Z_odd)_k), and the twiddles ride on
 /// the chirp tables: four FFTs of length K' ≈ n in three passes (measured at n = 2047 on
-/// Zen 5: 10 µs, against 21 µs for the former two length-4096 in-place FFTs and 30–40 µs for
+/// Zen 5: 12 µs, against 21 µs for the former two length-4096 in-place FFTs and 30–40 µs for
 /// FFTW's own 23·89 plan). Its scratch (scratch_size() values) comes from the caller, so
 /// execution is allocation-free; execute() without scratch allocates it. FFTW plans come from
 /// a process-wide cache (detail::fftw_plan_cache), so equal lengths are planned once.

@@ -96,11 +96,11 @@ public:
             m_gamma[i] = std::polar(1.0 / N, -pi * k / N);
         }
         m_fwd_M = backend::any_size_dft<double>(m_M, fft_direction::forward);
-        m_bwd_M = backend::any_size_dft<double>(m_M, fft_direction::backward);
+        m_bwd_M = m_fwd_M.reversed();  // shares the Bluestein tables
         m_fwd_N = backend::any_size_dft<double>(m_N, fft_direction::forward);
-        m_bwd_N = backend::any_size_dft<double>(m_N, fft_direction::backward);
+        m_bwd_N = m_fwd_N.reversed();
         m_fwd_Q = backend::any_size_dft<double>(m_Q, fft_direction::forward);
-        m_bwd_Q = backend::any_size_dft<double>(m_Q, fft_direction::backward);
+        m_bwd_Q = m_fwd_Q.reversed();
         // w^t = e^{−2πit/P}, t < Q (P = 2Q): the radix-2 twiddles of the class convolutions.
         const std::size_t P = 2 * m_Q;
         m_tw.resize(m_Q);
