@@ -6,7 +6,8 @@
 ///                      [--train-fraction f] [--seed s]
 ///                      [--layers n] [--hidden w] [--bins K] [--epochs e]   (flows only)
 ///                      [--network-precision {double|single}]   (flows only: conditioner
-///                      arithmetic when evaluating ln φ; training is always double)
+///                      arithmetic when evaluating ln φ; training is always double;
+///                      default: the target's own, single for spline, double for realnvp)
 ///
 /// samples: float64 (nchains, nsamples, ndim); lnprob: float64 (nchains, nsamples), the
 /// unnormalised log posterior ln L + ln π. Prints one JSON object (ln Z, its errors, the
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -83,7 +85,7 @@ int main(int argc, char** argv) {
         double temperature = 0, train_fraction = 0.5;
         std::uint64_t seed = 0;
         bool have_temperature = false, have_flow_option = false;
-        network_precision precision = network_precision::double_;
+        std::optional<network_precision> precision;  // unset: the target's default
         int layers = 0, hidden = 0, bins = 0, epochs = -1;  // 0 / −1: the target's default
         for (int i = 1; i < argc; ++i) {
             const std::string a = argv[i];
@@ -155,13 +157,15 @@ int main(int argc, char** argv) {
         } else if (target == "sphere") {
             run([&] { return hypersphere(split.training); });
         } else if (target == "realnvp") {
-            realnvp_options o{.temperature = temperature, .seed = seed, .precision = precision};
+            realnvp_options o{.temperature = temperature, .seed = seed};
+            if (precision) o.precision = *precision;
             if (layers) o.layers = layers;
             if (hidden) o.hidden = {hidden, hidden};
             if (epochs > 0) o.epochs = epochs;
             run([&] { return realnvp(split.training, o); });
         } else {
-            spline_flow_options o{.temperature = temperature, .seed = seed, .precision = precision};
+            spline_flow_options o{.temperature = temperature, .seed = seed};
+            if (precision) o.precision = *precision;
             if (layers) o.layers = layers;
             if (hidden) o.hidden = {hidden, hidden};
             if (bins) o.bins = bins;

@@ -179,12 +179,37 @@ double check_single(int d, Options o, bool outliers_absolute) {
 }
 }  // namespace
 
+TEST_CASE("mlp: the row path (register-tiled products) equals the column path",
+          "[evidence][blocked]") {
+    // Widths that leave remainders everywhere: outputs not a multiple of the 8-output
+    // tiles, rows not a multiple of the strips (48 floats, 24 doubles), one and zero rows.
+    const sphaera::evidence::detail::mlp net({7, 19, 32, 53}, 3);
+    Eigen::VectorXd p = random_vector(net.size() + 3, 61);
+    for (Eigen::Index n : {Eigen::Index(0), Eigen::Index(1), Eigen::Index(23), Eigen::Index(97), Eigen::Index(240)}) {
+        const Eigen::MatrixXd x = 2 * Eigen::Map<const Eigen::MatrixXd>(random_vector(n * 7, 62).data(), n, 7);
+        const Eigen::MatrixXd ref = net.forward(p.data(), x.transpose()).transpose();  // (n, 53)
+        auto ws = net.make_row_workspace(std::max<Eigen::Index>(n, 1));
+        const Eigen::MatrixXd rows = net.forward_rows(p.data(), x, ws).topRows(n);
+        INFO("n = " << n);
+        REQUIRE(rows.rows() == n);
+        const Eigen::VectorXf pf = p.cast<float>();
+        auto wf = net.make_row_workspace<float>(std::max<Eigen::Index>(n, 1));
+        const Eigen::MatrixXd rf = net.forward_rows(pf.data(), x, wf).topRows(n).cast<double>();
+        if (n == 0) continue;
+        const double scale = ref.cwiseAbs().maxCoeff();
+        CHECK((rows - ref).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+        // Float: relative rounding ~1e-7 of the products' terms, through two tanh layers.
+        CHECK((rf - ref).cwiseAbs().maxCoeff() <= 1e-5 * scale);
+    }
+}
+
 TEST_CASE("spline flow: blocked evaluation equals the per-sample path, any thread count",
           "[evidence][spline][blocked]") {
     for (int d : {2, 5, 21})
         check_blocked<spline_flow>(d, spline_flow_options{.layers = 4, .bins = 6, .tail_bound = 3,
                                                           .hidden = {16, 16}, .epochs = 2,
-                                                          .temperature = 0.8});
+                                                          .temperature = 0.8,
+                                                          .precision = network_precision::double_});
 }
 
 TEST_CASE("realnvp: blocked evaluation equals the per-sample path, any thread count",

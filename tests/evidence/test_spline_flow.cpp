@@ -10,6 +10,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "evidence/models.hpp"
@@ -96,6 +100,115 @@ TEST_CASE("rational-quadratic spline: derivative, pullback and exact inverse",
     CHECK_THROWS_AS(rq_spline(8, 0.0), invalid_argument);
 }
 
+namespace {
+
+/// |a − b| in units of the spacing of floating-point numbers just above |b|.
+template <class T>
+double ulp_distance(T a, T b) {
+    const T spacing = std::nextafter(std::abs(b), std::numeric_limits<T>::infinity()) - std::abs(b);
+    return std::abs(double(a) - double(b)) / double(spacing);
+}
+
+/// rq_spline::forward_block on n samples with raw parameters \p raw (n, 3K − 1) in
+/// precision T, against the all-knots column path: knots() of the same raw values (as
+/// double), then forward_slope per sample. Returns (max |Δy|, max |Δ ln g'|).
+template <class T>
+std::pair<double, double> block_vs_columns(const rq_spline& s, const Eigen::Matrix<T, -1, -1>& raw,
+                                           const Eigen::VectorXd& x) {
+    Eigen::VectorXd y = x;
+    Eigen::ArrayXd slope = Eigen::ArrayXd::Constant(x.size(), 2.0);  // multiplied into
+    s.forward_block(raw, y, slope);
+    const Eigen::MatrixXd q = s.knots(raw.template cast<double>().transpose());
+    double dy = 0, dl = 0;
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        double g = 2.0;
+        const double yr = s.forward_slope(q.col(i).data(), x[i], g);
+        dy = std::max(dy, std::abs(y[i] - yr));
+        dl = std::max(dl, std::abs(std::log(slope[i]) - std::log(g)));
+    }
+    return {dy, dl};
+}
+
+/// Test points for a spline of bound B with raw parameters \p raw (n, 3K − 1): random in
+/// [−1.4B, 1.4B] (a fifth outside the bound), every interior knot exactly (as knots and
+/// locate form it), ±B, and values far out.
+Eigen::VectorXd spline_points(const rq_spline& s, const Eigen::MatrixXd& raw, std::uint64_t seed) {
+    const Eigen::Index n = raw.rows();
+    Eigen::VectorXd x = 1.4 * s.bound() * random_vector(n, seed);
+    const Eigen::MatrixXd q = s.knots(raw.transpose());
+    for (Eigen::Index i = 0; i < n; i += 3) {  // a knot of this sample's own spline
+        const int j = int(i / 3) % (s.bins() + 1);
+        double edge = -s.bound();
+        for (int r = 0; r < j; ++r) edge += q(r, i);
+        x[i] = edge;
+    }
+    const double special[] = {s.bound(), -s.bound(), 1e300, -1e300};
+    for (Eigen::Index i = 1, c = 0; i < n && c < 4; i += 3, ++c) x[i] = special[c];
+    return x;
+}
+
+}  // namespace
+
+TEST_CASE("rational-quadratic spline: blocked path (softplus for the bin's two derivatives "
+          "only) equals the all-knots path",
+          "[evidence][spline][blocked]") {
+    for (int k : {2, 3, 8, 17}) {
+        const rq_spline s(k, 3.0);
+        // 16-sample chunks plus a partial one; raw parameters far from the identity.
+        for (Eigen::Index n : {Eigen::Index(5), Eigen::Index(16 * 3 + 7)}) {
+            const Eigen::MatrixXd raw = 2.5 * random_matrix(n, s.raw_size(), 30 + std::uint64_t(k));
+            const Eigen::VectorXd x = spline_points(s, raw, 40 + std::uint64_t(k));
+            const auto [dy, dl] = block_vs_columns<double>(s, raw, x);
+            INFO("K = " << k << ", n = " << n << ": max |dy| = " << dy << ", max |d ln g'| = " << dl);
+            CHECK(dy <= 1e-12);
+            CHECK(dl <= 1e-12);
+            // Float raw outputs (a single-precision conditioner), |θ| ≤ 1 as for a
+            // trained flow: the knots are formed in float (softmax sums in double), so
+            // y moves by the float rounding of knot positions, ε_f B ≈ 2e-7 (times the
+            // slope), and ln g' by that relative to the narrowest bin (here ≥ 2B/(K e²)),
+            // times the log-slope's sensitivity to ξ: ≲ 1e-5 for K ≤ 17 (measured ≤ 9e-6).
+            const Eigen::MatrixXf rawf = (0.4 * raw).cast<float>();
+            const auto [fy, fl] = block_vs_columns<float>(s, rawf, x);
+            INFO("float: max |dy| = " << fy << ", max |d ln g'| = " << fl);
+            CHECK(fy <= 1e-5);
+            CHECK(fl <= 5e-5);
+        }
+    }
+    // A NaN parameter reaches the output instead of being lost in the softmax's max.
+    const rq_spline s(4, 2.0);
+    Eigen::MatrixXd raw = random_matrix(3, s.raw_size(), 50);
+    raw(0, 1) = std::numeric_limits<double>::quiet_NaN();  // a width term
+    raw(1, 5) = std::numeric_limits<double>::quiet_NaN();  // a height term
+    Eigen::VectorXd y = Eigen::VectorXd::Constant(3, 0.3);
+    Eigen::ArrayXd slope = Eigen::ArrayXd::Ones(3);
+    s.forward_block(raw, y, slope);
+    CHECK(std::isnan(y[0]));
+    CHECK(std::isnan(y[1]));
+    CHECK(std::isfinite(y[2]));
+}
+
+TEMPLATE_TEST_CASE("exp_nonpositive: within 1 ulp of std::exp on [x_min, 0], clamped below",
+                   "[evidence][spline][math]", float, double) {
+    using T = TestType;
+    using sphaera::evidence::detail::exp_nonpositive;
+    const T lo = std::is_same_v<T, float> ? T(-87) : T(-708);
+    double worst = 0;
+    for (int i = 0; i <= 400000; ++i) {
+        const T x = lo * T(i) / T(400000);
+        worst = std::max(worst, ulp_distance(exp_nonpositive(x), std::exp(x)));
+    }
+    for (int i = 0; i <= 100000; ++i) {  // near 0, where softmax terms usually are
+        const T x = -T(i) / T(10000);
+        worst = std::max(worst, ulp_distance(exp_nonpositive(x), std::exp(x)));
+    }
+    INFO("max ulp error " << worst);
+    CHECK(worst <= 1.0);
+    CHECK(exp_nonpositive(T(0)) == T(1));
+    CHECK(exp_nonpositive(T(2) * lo) == exp_nonpositive(lo));  // clamped: e^{x_min}
+    CHECK(exp_nonpositive(-std::numeric_limits<T>::infinity()) == exp_nonpositive(lo));
+    CHECK(std::isnan(exp_nonpositive(std::numeric_limits<T>::quiet_NaN())));
+}
+
 TEST_CASE("spline coupling layer gradients and inverse", "[evidence][spline][gradient]") {
     const rq_spline spline(5, 2.5);
     for (bool flip : {false, true}) {
@@ -180,17 +293,21 @@ TEST_CASE("spline flow loss and ln phi gradients; inverse; normalisation at T < 
     CHECK_THROWS_AS(flow.set_temperature(0), invalid_argument);
 }
 
-/// ln Z with the flow's conditioners in float (network_precision::single), the flow left
-/// in double afterwards; printed with -s.
+/// |ln Z(single) − ln Z(double)|: the estimate with the flow's conditioners and knots in
+/// float (network_precision::single, the spline flow's default) minus the one in double,
+/// on the same fit; the flow's evaluation precision is restored. Printed with -s.
 template <class Flow>
-double single_precision_ln_z(Flow& flow, const chains& inference) {
+double precision_gap(Flow& flow, const chains& inference) {
+    const network_precision saved = flow.evaluation_precision();
     flow.set_evaluation_precision(network_precision::single);
-    const double ln_z = estimate_evidence(flow, inference).ln_z;
+    const double ln_z_single = estimate_evidence(flow, inference).ln_z;
     flow.set_evaluation_precision(network_precision::double_);
-    INFO("single-precision networks: ln Z = " << ln_z << ", minus double: "
-                                             << ln_z - estimate_evidence(flow, inference).ln_z);
-    CHECK(std::isfinite(ln_z));
-    return ln_z;
+    const double ln_z_double = estimate_evidence(flow, inference).ln_z;
+    flow.set_evaluation_precision(saved);
+    INFO("single-precision evaluation: ln Z = " << ln_z_single << ", minus double: "
+                                               << ln_z_single - ln_z_double);
+    CHECK(std::isfinite(ln_z_single));
+    return std::abs(ln_z_single - ln_z_double);
 }
 
 TEST_CASE("spline flow target recovers exact evidences", "[evidence][spline]") {
@@ -198,6 +315,7 @@ TEST_CASE("spline flow target recovers exact evidences", "[evidence][spline]") {
         const gaussian_model g(d, 300 + std::uint64_t(d));
         const auto sp = split_chains(g.sample(20, 500, 41), 0.5);
         spline_flow flow(sp.training);
+        CHECK(flow.evaluation_precision() == network_precision::single);  // the default
         const auto r = estimate_evidence(flow, sp.inference);
         const double err = r.ln_z - g.ln_z;
         INFO("d = " << d << ": ln Z = " << r.ln_z << " ± " << r.ln_z_error << ", truth "
@@ -205,7 +323,7 @@ TEST_CASE("spline flow target recovers exact evidences", "[evidence][spline]") {
                     << ", epochs " << flow.epochs_run());
         CHECK(std::abs(err) < 3 * r.ln_z_error);
         CHECK(std::abs(err) < 0.05);
-        CHECK(std::abs(single_precision_ln_z(flow, sp.inference) - r.ln_z) <= 1e-4);
+        CHECK(precision_gap(flow, sp.inference) <= 1e-4);
     }
     const auto sp = split_chains(rosenbrock_model::sample(20, 600, 13), 0.5);
     spline_flow flow(sp.training);
@@ -215,7 +333,7 @@ TEST_CASE("spline flow target recovers exact evidences", "[evidence][spline]") {
                                << ", T = " << flow.temperature() << ", epochs " << flow.epochs_run());
     CHECK(std::abs(err) < 3 * r.ln_z_error);
     CHECK(std::abs(err) < 0.05);
-    CHECK(std::abs(single_precision_ln_z(flow, sp.inference) - r.ln_z) <= 1e-4);
+    CHECK(precision_gap(flow, sp.inference) <= 1e-4);
 }
 
 TEST_CASE("spline flow refuses one dimension and bad options", "[evidence][spline][errors]") {

@@ -41,7 +41,9 @@ struct realnvp_options {
     int patience = 10;              ///< epochs without validation improvement before stopping
     double temperature = 0;         ///< T in (0, 1]; 0: chosen on the validation split
     std::uint64_t seed = 0;         ///< initialisation and shuffling (Philox streams)
-    /// Conditioner arithmetic of log_prob (evaluation only; training is double).
+    /// Conditioner arithmetic of log_prob (evaluation only; training is double). Double by
+    /// default: RealNVP evaluates 10⁶ samples in d = 21 in ~0.5 s on one core in double
+    /// already (single: ~10 % less), and far-out points move by up to ~2e-4 in single.
     network_precision precision = network_precision::double_;
 };
 

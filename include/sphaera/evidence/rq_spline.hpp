@@ -21,6 +21,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -29,7 +30,65 @@
 #include "sphaera/core/vector_exp.hpp"
 #include "sphaera/core/vector_math.hpp"
 
+// The lane loops of rq_spline's block kernel, marked `omp simd` (where OpenMP is on): g++
+// 12 otherwise peels loops of ≤ 16 iterations completely before it vectorises, and ran
+// them scalar (measured: the kernel 1.4× slower).
+#if SPHAERA_HAS_OPENMP
+#define SPHAERA_RQ_LANES _Pragma("omp simd")
+#else
+#define SPHAERA_RQ_LANES
+#endif
+
 namespace sphaera::evidence::detail {
+
+/// e^x for x ≤ 0, as the softmax needs it (x = θ − max θ): ≤ 1 ulp for x ≥ −87 (float)
+/// or x ≥ −708 (double), and e^{−87}, e^{−708} (about 10⁻³⁸, 10⁻³⁰⁸) below, which for a
+/// softmax term beside the maximum's e⁰ = 1 is the same as the true value; NaN → NaN.
+/// The general exp_poly (vector_exp.hpp) also covers overflow and subnormal results; none
+/// of that can occur here, and without its selects this runs in about 2/3 of the time.
+/// Method as exp_poly: x = n ln 2 + r, |r| ≤ ln2/2 (Cody–Waite), e^r by its Taylor
+/// polynomial (degree 7 in float, 13 in double), 2ⁿ from its bit pattern (n ≥ −126,
+/// −1022: a normal number).
+inline float exp_nonpositive(float x) {
+    using bits = std::uint32_t;
+    constexpr float shifter = 0x1.8p23f;  // adding it rounds to an integer in the low bits
+    const float xc = math::detail::bit_select<float, bits>(x < -87.0f, -87.0f, x);  // NaN stays
+    const float t = xc * 1.44269504f + shifter;
+    const float n = t - shifter;
+    const float r = (xc - n * 0.693145752f) - n * 1.42860677e-6f;  // ln 2 = hi + lo
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = 1.0f + (r + (r * r) * p);
+    const std::int32_t ni = std::bit_cast<std::int32_t>(t) - std::bit_cast<std::int32_t>(shifter);
+    return p * std::bit_cast<float>((ni + 127) << 23);
+}
+inline double exp_nonpositive(double x) {
+    using bits = std::uint64_t;
+    constexpr double shifter = 0x1.8p52;
+    const double xc = math::detail::bit_select<double, bits>(x < -708.0, -708.0, x);
+    const double t = xc * 1.4426950408889634074 + shifter;
+    const double n = t - shifter;
+    const double r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = 1.0 + (r + (r * r) * p);
+    const std::int64_t ni = std::bit_cast<std::int64_t>(t) - std::bit_cast<std::int64_t>(shifter);
+    return p * std::bit_cast<double>((ni + 1023) << 52);
+}
 
 /// A K-bin rational-quadratic spline on [−B, B] with identity tails (see the file notes).
 class rq_spline {
@@ -57,18 +116,35 @@ public:
     [[nodiscard]] int raw_size() const { return 3 * m_bins - 1; }
 
     /// Knot parameters q = (W₀..W_{K−1}, H₀..H_{K−1}, D₁..D_{K−1}) of every column of raw
-    /// conditioner outputs \p raw (3K − 1, m) → (3K − 1, m). Vectorised over columns.
+    /// conditioner outputs \p raw (3K − 1, m) → (3K − 1, m), with the scalar arithmetic
+    /// of forward_block's kernel (the same exp, sums in the same order, the same softplus),
+    /// so that the column path that trains the flow and the blocked evaluation form the
+    /// same knots. The exponentials and softplus run as flat loops over all columns, which
+    /// vectorise (column by column they would not: a few bins per column).
     [[nodiscard]] Eigen::MatrixXd knots(const Eigen::Ref<const Eigen::MatrixXd>& raw) const {
         const int k = m_bins;
-        Eigen::MatrixXd q(raw.rows(), raw.cols());
-        q.topRows(k) = bin_sizes(raw.topRows(k), min_width);
-        q.middleRows(k, k) = bin_sizes(raw.middleRows(k, k), min_height);
-        const Eigen::ArrayXXd v = raw.bottomRows(k - 1).array() + derivative_shift();
-        // softplus(v) = max(v, 0) + ln(1 + e^{−|v|}) without overflow; ln(1 + ·) rather than
-        // log1p because Eigen vectorises log, not log1p (the absolute error stays ~1e-16).
-        // Evaluated into a contiguous array first: assigned straight into the (K − 1)-row
-        // block, whose columns are shorter than an AVX-512 packet, exp and log ran scalar.
-        const Eigen::ArrayXXd d = min_derivative + v.max(0.0) + (1 + (-v.abs()).exp()).log();
+        const Eigen::Index m = raw.cols();
+        Eigen::MatrixXd q(raw.rows(), m);
+        Eigen::ArrayXXd e(2 * k, m);  // θ − max θ per softmax, then its exponential
+        for (Eigen::Index c = 0; c < m; ++c)
+            for (int g = 0; g < 2; ++g) {
+                const double* v = raw.data() + c * raw.outerStride() + g * k;
+                double mx = v[0];
+                for (int r = 1; r < k; ++r) mx = std::max(mx, v[r]);
+                for (int r = 0; r < k; ++r) e(g * k + r, c) = v[r] - mx;
+            }
+        exp_in_place(e.data(), e.size());
+        const double b2 = 2 * m_bound, cw = 1 - k * min_width, ch = 1 - k * min_height;
+        for (Eigen::Index c = 0; c < m; ++c)
+            for (int g = 0; g < 2; ++g) {
+                const double* t = &e(g * k, c);
+                double sum = 0;
+                for (int r = 0; r < k; ++r) sum += t[r];
+                const double inv = 1 / sum, mn = g == 0 ? min_width : min_height, cc = g == 0 ? cw : ch;
+                for (int r = 0; r < k; ++r) q(g * k + r, c) = b2 * (mn + cc * (t[r] * inv));
+            }
+        Eigen::ArrayXXd d = raw.bottomRows(k - 1).array();
+        softplus_in_place(d.data(), d.size());
         q.bottomRows(k - 1) = d.matrix();
         return q;
     }
@@ -106,60 +182,24 @@ public:
         return y;
     }
 
-    /// Scratch of forward_block for blocks of up to `rows` samples.
-    struct block_workspace {
-        Eigen::ArrayXXd e;   // (rows, 2K): unnormalised softmax terms of widths, then heights
-        Eigen::ArrayXXd v;   // (rows, 13): per-sample bin quantities (see forward_block)
-        Eigen::ArrayXXf vf;  // (rows, 2): softmax max and terms of a float conditioner
-    };
-    [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows) const {
-        return {Eigen::ArrayXXd(rows, 2 * m_bins), Eigen::ArrayXXd(rows, 13), Eigen::ArrayXXf(rows, 2)};
-    }
-
     /// g over a block of n samples, each with its own knots: \p raw (n, 3K − 1) holds the
     /// raw conditioner outputs (column r = parameter r of every sample, contiguous; double,
-    /// or float from a single-precision conditioner, widened here), \p x (n) is replaced
-    /// by g(x) and g'(x) is multiplied into \p slope (n). The same arithmetic as knots +
-    /// forward_slope, reorganised so that every step runs over the samples: softmax terms
-    /// column by column (normalised where the search forms the bin sizes, not in a
-    /// separate pass over all 2K of them), the
-    /// bin search as K − 1 branch-free compares (the edges grow, so "x ≥ edge" holds for a
-    /// prefix of them and its count is the bin), the bin's knots picked by masks, and
-    /// Eq. 5. Only the two derivatives of each sample's bin pass through the softplus.
+    /// or float from a single-precision conditioner), \p x (n) is replaced by g(x) and g'(x)
+    /// is multiplied into \p slope (n). The same map as knots + forward_slope, sample by
+    /// sample in SIMD lanes (see chunk): softmax terms and sums, the bin search along the
+    /// running edges, picking up on the way the bin's knots and the raw values of its two
+    /// inner derivatives, so that only those two pass through the softplus. With double
+    /// raw outputs the arithmetic is knots' and locate's, operation for operation (tested
+    /// equal to the all-knots path); with float ones the knots and Eq. 5 run in float (the
+    /// softmax sums, x − x_k and the output stay in double), a relative ~1e-7 beside the
+    /// float network's own rounding.
     template <class Raw>
     void forward_block(const Eigen::MatrixBase<Raw>& raw, Eigen::Ref<Eigen::VectorXd> x,
-                       Eigen::Ref<Eigen::ArrayXd> slope, block_workspace& ws) const {
-        const Eigen::Index n = x.size(), ld = raw.outerStride();
-        const int k = m_bins;
-        const auto* r0 = raw.derived().data();
-        auto col = [&](int c) { return ws.v.col(c).data(); };
-        // Columns of ws.v: 0 bin index, 1–2 left knot (xk, yk), 3–4 width and height of
-        // the bin, 5–6 the raw inner derivatives at its two ends, 7–8 running edges,
-        // 9–10 the softmax sums Σe of widths and heights, 11 the max.
+                       Eigen::Ref<Eigen::ArrayXd> slope) const {
         using T = typename Raw::Scalar;
-        T* mx;
-        T* et = nullptr;
-        if constexpr (std::is_same_v<T, double>)
-            mx = col(11);
-        else {
-            mx = ws.vf.col(0).data();
-            et = ws.vf.col(1).data();
-        }
-        for (int g = 0; g < 2; ++g)
-            softmax_terms(n, k, r0 + g * k * ld, ld, ws.e.col(g * k).data(), ws.e.outerStride(),
-                          mx, et, col(9 + g));
-        const sizes sz{2 * m_bound, min_width, 1 - k * min_width, min_height, 1 - k * min_height};
-        ws.v.col(0).head(n).setZero();
-        ws.v.middleCols(1, 2).topRows(n).setConstant(-m_bound);
-        ws.v.middleCols(7, 2).topRows(n).setConstant(-m_bound);
-        ws.v.middleCols(5, 2).topRows(n).setZero();
-        first_bin(n, sz, ws.e.col(0).data(), ws.e.col(k).data(), col(9), col(10), col(3), col(4));
-        for (int r = 0; r + 1 < k; ++r)
-            search_step(n, sz, x.data(), ws.e.col(r + 1).data(), ws.e.col(k + r + 1).data(),
-                        col(9), col(10), col(7), col(8), col(0), col(1), col(2), col(3), col(4));
-        pick_derivatives(n, k, r0 + 2 * k * ld, ld, col(0), col(5), col(6));
-        eval_step(n, double(k - 1), m_bound, col(0), col(1), col(2), col(3), col(4), col(5),
-                  col(6), x.data(), slope.data());
+        static_assert(std::is_same_v<T, double> || std::is_same_v<T, float>);
+        block_kernel<T>(x.size(), m_bins, m_bound, raw.derived().data(), raw.outerStride(),
+                        x.data(), slope.data());
     }
 
     /// g⁻¹(y) for knots \p q (3K − 1): the stable root of the bin's quadratic (Eqs. 6–8).
@@ -208,159 +248,164 @@ public:
     }
 
 private:
-    // forward_block's loops over the samples of a block, as functions whose arrays are
-    // __restrict parameters, kept out of line: g++ 12 drops __restrict when it inlines,
-    // then needs more run-time alias checks than it allows and runs the loops scalar.
-    // Flattened: in a large translation unit g++ stopped inlining exp_poly and log_poly,
-    // and a loop with a call in it runs scalar (measured 3× slower).
+    // forward_block's kernel, over chunks of `lanes` samples: every step is a loop over
+    // the samples of a chunk (the SIMD lanes), the steps loop over the K bins, and all
+    // per-sample state lives in small local arrays, in registers or L1. (One loop over the
+    // samples with the bin loops inside would keep the state in registers outright, but
+    // g++ 12 vectorises an outer loop only around a single inner loop without control
+    // flow; passes over whole blocks, each step one pass, streamed ~15 arrays of the
+    // block through L1 per bin.) A chunk is a function of its own, its arrays __restrict
+    // parameters or locals, so that no run-time alias checks are needed (g++ 12 drops
+    // __restrict when it inlines); flattened, as a call left in a loop keeps it scalar;
+    // the full chunk has compile-time trip counts.
+    //
+    // Per sample, with K bins and T the raw outputs' precision:
+    //   1. the maxima of the width and height parameters, the 2K terms
+    //      e_r = exp_nonpositive(θ_r − max θ) in T (16 float lanes per vector), their sums
+    //      S_W, S_H in double (in float their rounding, up to K ulp and common to all bins,
+    //      tripled the single-precision error of ln φ) and one reciprocal of each, in T;
+    //   2. the bin search: W_r = 2B(w_min + (1 − K w_min) e_r/S_W) (H_r likewise) and the
+    //      edges summed in locate's order. "x ≥ edge" holds for a prefix of the edges
+    //      (they grow), so each step moves the bin on where it holds and picks that bin's
+    //      left knot, width, height and raw D_{r+1}, D_{r+2} by bit selects (no branch);
+    //   3. the bin's two inner derivatives through the softplus (outer bins use
+    //      D₀ = D_K = 1), Eq. 5 as forward_slope, and the identity outside (−B, B).
+    static constexpr int lanes = 16;
 
-    /// Softmax terms of K raw columns (column r at \p raw + r ld, n samples): e_r =
-    /// exp(raw_r − max_r raw_r) into \p e (column r at e + r lde) and Σ_r e_r into
-    /// \p scale; the bin sizes are formed from them where the search needs them. The max and
-    /// the exponentials run in the raw outputs' precision T with scratch \p mx, \p et (n):
-    /// for a float conditioner the float exp (16 SIMD lanes, degree-7 polynomial, ≤ 1 ulp)
-    /// adds a relative 6e-8 to terms that carry the network's float rounding already; the
-    /// sum, the normaliser and every bin size from them are formed in double.
     template <class T>
-    static void softmax_terms(Eigen::Index n, int k, const T* raw, Eigen::Index ld, double* e,
-                              Eigen::Index lde, T* mx, T* et, double* scale) {
-        column_max(n, k, raw, ld, mx);
-        for (int r = 0; r < k; ++r) {
-            T* out = et;  // double terms go straight into e
-            if constexpr (std::is_same_v<T, double>) out = e + r * lde;
-            exp_shifted(n, raw + r * ld, mx, out);
-            widen_add(n, out, e + r * lde, scale, r == 0);
-        }
+    static void block_kernel(Eigen::Index n, int k, double bound, const T* raw, Eigen::Index ld,
+                             double* x, double* slope) {
+        Eigen::Index i = 0;
+        for (; i + lanes <= n; i += lanes) chunk<T, true>(lanes, k, bound, raw + i, ld, x + i, slope + i);
+        if (i < n) chunk<T, false>(int(n - i), k, bound, raw + i, ld, x + i, slope + i);
     }
-    /// mx = max over the K columns (column r at raw + r ld).
-    template <class T>
-    [[gnu::noinline, gnu::flatten]] static void column_max(Eigen::Index n, int k, const T* __restrict raw,
-                                             Eigen::Index ld, T* __restrict mx) {
-        for (Eigen::Index i = 0; i < n; ++i) mx[i] = raw[i];
+
+    template <class T, bool Full>
+    [[gnu::noinline, gnu::flatten]] static void chunk(int m_, int k, double bound,
+                                                      const T* __restrict raw, Eigen::Index ld,
+                                                      double* __restrict x,
+                                                      double* __restrict slope) {
+        const int m = Full ? lanes : m_;
+        const T* __restrict rh = raw + k * ld;      // height parameters
+        const T* __restrict rd = raw + 2 * k * ld;  // inner derivative parameters D₁ … D_{K−1}
+        T e[2 * max_bins * lanes];                  // terms: widths (bin-major), then heights
+        T* eh = e + k * lanes;
+        T aw[lanes], ah[lanes], iw[lanes], ih[lanes], xt[lanes];
+        double sw[lanes], sh[lanes];
+        SPHAERA_RQ_LANES
+        for (int l = 0; l < m; ++l) {
+            aw[l] = raw[l];
+            ah[l] = rh[l];
+        }
+        // A NaN parameter reaches ln φ whether or not max passes it on: its own term is NaN.
         for (int r = 1; r < k; ++r)
-            for (Eigen::Index i = 0; i < n; ++i) mx[i] = std::max(mx[i], raw[r * ld + i]);
-    }
-    /// out = exp(v − mx), one precision throughout (mixed float/double in one loop made
-    /// g++ 12 run it scalar).
-    template <class T>
-    [[gnu::noinline, gnu::flatten]] static void exp_shifted(Eigen::Index n, const T* __restrict v,
-                                              const T* __restrict mx, T* __restrict out) {
-        if constexpr (std::is_same_v<T, double>) {
-            // Eigen's exp in double, as knots (the column path) uses: measured faster here
-            // than exp_poly's degree-13 polynomial, and the two paths then round alike.
-            using map = Eigen::Map<const Eigen::ArrayXd>;
-            Eigen::Map<Eigen::ArrayXd>(out, n) = (map(v, n) - map(mx, n)).exp();
-        } else {
-            for (Eigen::Index i = 0; i < n; ++i) out[i] = math::detail::exp_poly(v[i] - mx[i]);
+            SPHAERA_RQ_LANES
+            for (int l = 0; l < m; ++l) {
+                aw[l] = std::max(aw[l], raw[r * ld + l]);
+                ah[l] = std::max(ah[l], rh[r * ld + l]);
+            }
+        SPHAERA_RQ_LANES
+        for (int l = 0; l < m; ++l) sw[l] = sh[l] = 0;
+        for (int r = 0; r < k; ++r)
+            SPHAERA_RQ_LANES
+            for (int l = 0; l < m; ++l) {
+                const T tw = exp_nonpositive(T(raw[r * ld + l] - aw[l]));
+                const T th = exp_nonpositive(T(rh[r * ld + l] - ah[l]));
+                e[r * lanes + l] = tw;
+                eh[r * lanes + l] = th;
+                sw[l] += double(tw);
+                sh[l] += double(th);
+            }
+        SPHAERA_RQ_LANES
+        for (int l = 0; l < m; ++l) {
+            iw[l] = T(1 / sw[l]);
+            ih[l] = T(1 / sh[l]);
+            xt[l] = T(x[l]);
         }
-    }
-    /// e = double(t) (skipped when t is e), sum = e (first) or sum += e.
-    template <class T>
-    [[gnu::noinline, gnu::flatten]] static void widen_add(Eigen::Index n, const T* t, double* e,
-                                            double* __restrict sum, bool first) {
-        if constexpr (!std::is_same_v<T, double>)
-            for (Eigen::Index i = 0; i < n; ++i) e[i] = double(t[i]);
-        if (first)
-            for (Eigen::Index i = 0; i < n; ++i) sum[i] = e[i];
-        else
-            for (Eigen::Index i = 0; i < n; ++i) sum[i] += e[i];
-    }
-    /// Bin sizes from softmax terms e and their sum: 2B (m + (1 − K m) e/Σ), in bin_sizes'
-    /// order of operations, so that the blocked and column paths round alike.
-    struct sizes {
-        double b2, mw, cw, mh, ch;
-        [[nodiscard]] double width(double e, double sum) const { return b2 * (mw + cw * (e / sum)); }
-        [[nodiscard]] double height(double e, double sum) const { return b2 * (mh + ch * (e / sum)); }
-    };
-    /// Width and height of bin 0 from its softmax terms.
-    [[gnu::noinline, gnu::flatten]] static void first_bin(Eigen::Index n, sizes z,
-                                            const double* __restrict ew, const double* __restrict eh,
-                                            const double* __restrict sw, const double* __restrict sh,
-                                            double* __restrict wk, double* __restrict hk) {
-        for (Eigen::Index i = 0; i < n; ++i) {
-            wk[i] = z.width(ew[i], sw[i]);
-            hk[i] = z.height(eh[i], sh[i]);
+        // Bin sizes as knots forms them and edges summed in locate's order, so that for
+        // T = double the knots are those of the column path. Bin 0 until an edge is
+        // passed: left knot (−B, −B); wr, hr hold bin r's sizes while the search is at r.
+        const T b2 = T(2 * bound), cw = T(1 - k * min_width), ch = T(1 - k * min_height);
+        const T mw = T(min_width), mh = T(min_height);
+        T bin[lanes], xe[lanes], ye[lanes], xk[lanes], yk[lanes], wk[lanes], hk[lanes];
+        T wr[lanes], hr[lanes];
+        T d0[lanes], d1[lanes];  // raw D of the bin's left and right ends (D₀ = 1 in bin 0)
+        SPHAERA_RQ_LANES
+        for (int l = 0; l < m; ++l) {
+            bin[l] = 0;
+            xe[l] = ye[l] = xk[l] = yk[l] = T(-bound);
+            wk[l] = wr[l] = b2 * (mw + cw * T(e[l] * iw[l]));
+            hk[l] = hr[l] = b2 * (mh + ch * T(eh[l] * ih[l]));
+            d0[l] = d1[l] = rd[l];
         }
-    }
-    /// Edge r + 1 (running sums ex, ey of the widths and heights of bins ≤ r, in the order
-    /// locate adds them; wk, hk hold bin r's while the search has reached it): where x ≥
-    /// the edge, the bin moves on to r + 1, with left knot at the edge and the width and
-    /// height formed from that bin's softmax terms \p ew, \p eh.
-    [[gnu::noinline, gnu::flatten]] static void search_step(Eigen::Index n, sizes z,
-                            const double* __restrict x, const double* __restrict ew,
-                            const double* __restrict eh, const double* __restrict sw,
-                            const double* __restrict sh, double* __restrict ex,
-                            double* __restrict ey, double* __restrict bin, double* __restrict xk,
-                            double* __restrict yk, double* __restrict wk, double* __restrict hk) {
-        for (Eigen::Index i = 0; i < n; ++i) {
-            // Bin r's sizes: wk, hk while the search is still at bin r; all later bins are
-            // past x, so the running sums only need the current one.
-            ex[i] += wk[i];
-            ey[i] += hk[i];
-            const bool past = x[i] >= ex[i];
-            // Everything formed unconditionally and chosen by bit selects: g++ 12 does not
-            // if-convert a floating-point ?: under -ftrapping-math and ran the loop scalar.
-            const double wn = z.width(ew[i], sw[i]), hn = z.height(eh[i], sh[i]);
-            bin[i] += select(past, 1.0, 0.0);
-            xk[i] = select(past, ex[i], xk[i]);
-            yk[i] = select(past, ey[i], yk[i]);
-            wk[i] = select(past, wn, wk[i]);
-            hk[i] = select(past, hn, hk[i]);
+        for (int r = 0; r + 1 < k; ++r) {
+            const int rn = r + 2 < k ? r + 1 : r;  // D_{r+2}; bin K − 1 uses D_K = 1
+            SPHAERA_RQ_LANES
+            for (int l = 0; l < m; ++l) {
+                xe[l] += wr[l];
+                ye[l] += hr[l];
+                const T wn = b2 * (mw + cw * T(e[(r + 1) * lanes + l] * iw[l]));
+                const T hn = b2 * (mh + ch * T(eh[(r + 1) * lanes + l] * ih[l]));
+                const bool past = T(xt[l]) >= xe[l];
+                bin[l] += select(past, T(1), T(0));
+                xk[l] = select(past, xe[l], xk[l]);
+                yk[l] = select(past, ye[l], yk[l]);
+                wk[l] = select(past, wn, wk[l]);
+                hk[l] = select(past, hn, hk[l]);
+                d0[l] = select(past, rd[r * ld + l], d0[l]);
+                d1[l] = select(past, rd[rn * ld + l], d1[l]);
+                wr[l] = wn;
+                hr[l] = hn;
+            }
         }
-    }
-    /// The inner derivatives at both ends of every sample's bin: D_j (j = 1 … K − 1) from
-    /// raw column j − 1 of \p d (column c at d + c ld); bin b has D_b on its left (b ≥ 1)
-    /// and D_{b+1} on its right (b ≤ K − 2). Gathered with the column indices clamped
-    /// into range, so the loads are always valid (eval_step replaces the outer bins' ends
-    /// by D₀ = D_K = 1): one load per end instead of K − 1 masked passes over the block.
-    /// The softplus runs in the raw outputs' precision T, as the softmax exponentials.
-    template <class T>
-    [[gnu::noinline, gnu::flatten]] static void pick_derivatives(Eigen::Index n, int k, const T* __restrict d,
-                                                   Eigen::Index ld, const double* __restrict bin,
-                                                   double* __restrict v0, double* __restrict v1) {
+        const T last = T(k - 1);
         const T shift = T(derivative_shift());
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const auto b = Eigen::Index(bin[i]);
-            const Eigen::Index c0 = b > 1 ? b - 1 : 0, c1 = b < k - 2 ? b : k - 2;
-            v0[i] = double(derivative_from_raw(d[c0 * ld + i], shift));
-            v1[i] = double(derivative_from_raw(d[c1 * ld + i], shift));
-        }
-    }
-    /// c ? a : b without a branch (see search_step).
-    static double select(bool c, double a, double b) {
-        return math::detail::bit_select<double, std::uint64_t>(c, a, b);
-    }
-    /// d_min + softplus(v + shift) as in knots, with the library's branch-free exp and log
-    /// (≤ 1 and ≤ 2 ulp), which vectorise inside pick_derivatives' loop.
-    template <class T>
-    static T derivative_from_raw(T v, T shift) {
-        const T a = v + shift;
-        using bits = std::conditional_t<std::is_same_v<T, double>, std::uint64_t, std::uint32_t>;
-        return T(min_derivative) + math::detail::bit_select<T, bits>(a > 0, a, T(0)) +
-               math::detail::log_poly(T(1) + math::detail::exp_poly(-std::abs(a)));
-    }
-    /// Eq. 5 as forward_slope (struct rational) in every sample's bin, with the end
-    /// derivatives \p v0, \p v1 (pick_derivatives); outer bins use D₀ = D_K = 1 and the
-    /// identity holds outside (−B, B).
-    [[gnu::noinline, gnu::flatten]] static void eval_step(Eigen::Index n, double last, double bound,
-                          const double* __restrict bin,
-                          const double* __restrict xk, const double* __restrict yk,
-                          const double* __restrict wk, const double* __restrict hk,
-                          const double* __restrict v0, const double* __restrict v1,
-                          double* __restrict y, double* __restrict slope) {
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double d0 = select(bin[i] == 0, 1.0, v0[i]);
-            const double d1 = select(bin[i] == last, 1.0, v1[i]);
-            const double xv = y[i];
-            const double xi = (xv - xk[i]) / wk[i];
-            const double s = hk[i] / wk[i], t = xi * (1 - xi);
-            const double num = s * xi * xi + d0 * t;
-            const double den = s + (d1 + d0 - 2 * s) * t;
-            const double p = d1 * xi * xi + 2 * s * t + d0 * (1 - xi) * (1 - xi);
+        SPHAERA_RQ_LANES
+        for (int l = 0; l < m; ++l) {
+            const double xv = x[l];
+            const T dl = select(bin[l] == 0, T(1), T(derivative_from_raw(d0[l], shift)));
+            const T dr = select(bin[l] == last, T(1), T(derivative_from_raw(d1[l], shift)));
+            // Eq. 5 as forward_slope (struct rational). x − x_k in double: for a float T, x
+            // keeps its bits where it lands near a knot.
+            const T xi = T(xv - double(xk[l])) / T(wk[l]);
+            const T s = T(hk[l]) / T(wk[l]), t = xi * (1 - xi);
+            const T num = s * xi * xi + dl * t;
+            const T den = s + (dr + dl - 2 * s) * t;
+            const T p = dr * xi * xi + 2 * s * t + dl * (1 - xi) * (1 - xi);
             const bool inside = (xv > -bound) & (xv < bound);  // not &&: a branch
-            y[i] = select(inside, yk[i] + hk[i] * num / den, xv);
-            slope[i] *= select(inside, s * s * p / (den * den), 1.0);
+            x[l] = select(inside, double(yk[l]) + double(T(hk[l]) * num / den), xv);
+            slope[l] *= select(inside, double(s * s * p / (den * den)), 1.0);
         }
+    }
+    /// c ? a : b without a branch (g++ 12 does not if-convert a floating-point ?: under
+    /// -ftrapping-math, and a loop with a branch runs scalar).
+    template <class T>
+    static T select(bool c, T a, T b) {
+        using bits = std::conditional_t<std::is_same_v<T, double>, std::uint64_t, std::uint32_t>;
+        return math::detail::bit_select<T, bits>(c, a, b);
+    }
+    /// d_min + softplus(v + shift) as in knots: softplus(a) = max(a, 0) + ln(1 + e^{−|a|}),
+    /// branch-free so that it vectorises inside the kernel's loop. Double: the library's
+    /// log (≤ 2 ulp) of 1 + e^{−|a|}, as knots (absolute error ~1e-16, d ≥ d_min = 1e-3).
+    /// Float: ln(1 + y) = 2 atanh(y/(2 + y)) by its series, so that a small y keeps its
+    /// relative accuracy (rounding 1 + y to float would cost up to 6e-8 absolute, 6e-5 of
+    /// d_min): with s = y/(2 + y) ≤ 1/3 the terms to s¹³ leave a relative 2e-9.
+    static double derivative_from_raw(double v, double shift) {
+        const double a = v + shift;
+        return min_derivative + select(a > 0, a, 0.0) +
+               math::detail::log_poly(1 + exp_nonpositive(-std::abs(a)));
+    }
+    static float derivative_from_raw(float v, float shift) {
+        const float a = v + shift;
+        const float y = exp_nonpositive(-std::abs(a));
+        const float s = y / (2 + y), z = s * s;
+        float p = 2.0f / 13.0f;
+        p = p * z + 2.0f / 11.0f;
+        p = p * z + 2.0f / 9.0f;
+        p = p * z + 2.0f / 7.0f;
+        p = p * z + 2.0f / 5.0f;
+        p = p * z + 2.0f / 3.0f;
+        return float(min_derivative) + select(a > 0, a, 0.0f) + (2 * s + s * (z * p));
     }
 
     /// One bin: index, left knot (x, y), width, height and end derivatives.
@@ -397,20 +442,14 @@ private:
         return std::log(std::expm1(1 - min_derivative));
     }
 
-    /// softmax of every column of \p v (K, n). The shifts by the column maxima are applied
-    /// column by column so that the exponential runs as one vectorised pass (a broadcast
-    /// row inside the expression would make Eigen fall back to scalar exp).
-    [[nodiscard]] static Eigen::ArrayXXd softmax(const Eigen::Ref<const Eigen::MatrixXd>& v) {
-        Eigen::ArrayXXd e = v.array();
-        for (Eigen::Index c = 0; c < e.cols(); ++c) e.col(c) -= e.col(c).maxCoeff();
-        e = e.exp();
-        for (Eigen::Index c = 0; c < e.cols(); ++c) e.col(c) /= e.col(c).sum();
-        return e;
+    /// a ← exp_nonpositive(a) and a ← derivative_from_raw(a) over n contiguous values
+    /// (knots' flat loops; flattened so that the inline functions vectorise).
+    [[gnu::noinline, gnu::flatten]] static void exp_in_place(double* __restrict a, Eigen::Index n) {
+        for (Eigen::Index i = 0; i < n; ++i) a[i] = exp_nonpositive(a[i]);
     }
-    /// 2B (m + (1 − K m) softmax(v)) per column of \p v (K, n).
-    [[nodiscard]] Eigen::ArrayXXd bin_sizes(const Eigen::Ref<const Eigen::MatrixXd>& v,
-                                            double m) const {
-        return 2 * m_bound * (m + (1 - m_bins * m) * softmax(v));
+    [[gnu::noinline, gnu::flatten]] static void softplus_in_place(double* __restrict a, Eigen::Index n) {
+        const double shift = derivative_shift();
+        for (Eigen::Index i = 0; i < n; ++i) a[i] = derivative_from_raw(a[i], shift);
     }
     /// Softmax pullback from the bin sizes \p w = 2B(m + c σ), c = 1 − K m:
     /// ∂ℓ/∂v = 2Bc σ ⊙ (g − Σ σ g) = (w − 2Bm) ⊙ (g − Σ σ g). Reading σ back from w
@@ -432,3 +471,5 @@ private:
 };
 
 }  // namespace sphaera::evidence::detail
+
+#undef SPHAERA_RQ_LANES

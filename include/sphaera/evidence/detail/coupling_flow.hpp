@@ -17,14 +17,17 @@
 ///     void forward_block(const T* params, Eigen::Ref<Eigen::MatrixXd> z /* (n, d) */,
 ///                        Eigen::Ref<Eigen::VectorXd> logdet /* (n) */, block_workspace&) const;
 /// forward_block moves n samples (one per row, each coordinate a contiguous column) through
-/// the layer in place: the conditioner is one GEMM per MLP layer over the block and the
-/// element-wise maps vectorise over samples. It agrees with forward to rounding.
+/// the layer in place: the conditioner is one matrix product per MLP layer over the block
+/// and the element-wise maps vectorise over samples. It agrees with forward to rounding.
 ///
-/// Mixed precision (network_precision::single, evaluation only): the conditioner MLPs run
-/// in float, on the parameters converted once per log_prob call, as harmonic (JAX) runs
-/// its flows; the whitening, the spline or affine map, the log-determinant and every sum
-/// stay in double. The conditioner's outputs then carry relative errors ~1e-7, which move
-/// ln φ by ~1e-6 (tested ≤ 1e-4 absolute); training always runs in double.
+/// Mixed precision (network_precision::single, evaluation only; the spline flow's default,
+/// RealNVP's option): the conditioner MLPs run in float, on the parameters converted once
+/// per log_prob call, as harmonic (JAX) runs its flows. The spline flow then also forms
+/// its knots and Eq. 5 in float (16 SIMD lanes), keeping in double the softmax sums,
+/// x − x_k, the output coordinate, the log-determinant and every sum over coordinates
+/// and samples; RealNVP's affine map stays in double. The conditioner's outputs carry
+/// relative errors ~1e-7, which move ln φ by ~1e-6–3e-5 (tested ≤ 1e-4 absolute, ln Z
+/// ≤ 1e-4 nats); training always runs in double, as does network_precision::double_.
 
 #include <Eigen/Core>
 
@@ -45,8 +48,9 @@
 namespace sphaera::evidence {
 
 /// Arithmetic of the flows' conditioner networks when evaluating ln φ (log_prob and the
-/// estimator): double_, or single (float GEMMs and tanh; the transform, log-determinant
-/// and sums stay in double; see detail/coupling_flow.hpp). Training is always double.
+/// estimator): double_, or single (float products and tanh, and for the spline flow float
+/// knots; log-determinants and sums stay in double; see detail/coupling_flow.hpp).
+/// Training is always double. Defaults: single for spline_flow, double_ for realnvp.
 enum class network_precision { double_, single };
 
 }  // namespace sphaera::evidence
@@ -72,9 +76,10 @@ template <class Layer>
 class coupling_flow {
 public:
     /// Samples per evaluation block: the conditioner's largest activation (rows × 253 for
-    /// the default spline flow in d = 21) stays inside a core's L2 cache, and the GEMMs
-    /// run at the speed of large ones (measured: 82 GFLOP/s from 128 rows up).
-    static constexpr Eigen::Index block_rows = 256;
+    /// the default spline flow in d = 21) stays inside a core's L2 cache, and the products
+    /// run at the speed of large ones. A multiple of 48, the strips of mlp's register-tiled
+    /// product (48 floats, 24 doubles), so that no block ends in a partial strip.
+    static constexpr Eigen::Index block_rows = 240;
 
     [[nodiscard]] Eigen::Index ndim() const { return m_white.ndim(); }
     [[nodiscard]] double temperature() const { return m_temperature; }
