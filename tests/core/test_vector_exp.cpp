@@ -1,5 +1,6 @@
 // The branch-free host exp (core/vector_exp.hpp) against std::exp: ≤ 1 ulp over the whole
-// range, exact special values, correct subnormal results. Tested directly, whatever
+// range, exact special values, correct subnormal results; exp_nonpositive (the softmax
+// exp of the spline flows) on its range. Tested directly, whatever
 // SPHAERA_VECTOR_EXP says for this build, because builds for AVX2+ hosts use it.
 #include <catch2/catch.hpp>
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <type_traits>
 
 namespace {
 
@@ -65,4 +67,26 @@ TEMPLATE_TEST_CASE("vector exp special values", "[core][math]", float, double) {
     const T tiny = std::is_same_v<T, double> ? T(-745.1) : T(-103.9);
     CHECK(exp_poly(tiny) == std::exp(tiny));
     CHECK(exp_poly(tiny) > T(0));
+}
+
+TEMPLATE_TEST_CASE("exp_nonpositive: within 1 ulp of std::exp on [x_min, 0], clamped below",
+                   "[core][math]", float, double) {
+    using T = TestType;
+    using sphaera::math::detail::exp_nonpositive;
+    const T lo = std::is_same_v<T, float> ? T(-87) : T(-708);
+    double worst = 0;
+    for (int i = 0; i <= 400000; ++i) {
+        const T x = lo * T(i) / T(400000);
+        worst = std::max(worst, ulp_distance(exp_nonpositive(x), std::exp(x)));
+    }
+    for (int i = 0; i <= 100000; ++i) {  // near 0, where softmax terms usually are
+        const T x = -T(i) / T(10000);
+        worst = std::max(worst, ulp_distance(exp_nonpositive(x), std::exp(x)));
+    }
+    INFO("max ulp error " << worst);
+    CHECK(worst <= 1.0);
+    CHECK(exp_nonpositive(T(0)) == T(1));
+    CHECK(exp_nonpositive(T(2) * lo) == exp_nonpositive(lo));  // clamped: e^{x_min}
+    CHECK(exp_nonpositive(-std::numeric_limits<T>::infinity()) == exp_nonpositive(lo));
+    CHECK(std::isnan(exp_nonpositive(std::numeric_limits<T>::quiet_NaN())));
 }

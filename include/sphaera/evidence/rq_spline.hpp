@@ -41,54 +41,7 @@
 
 namespace sphaera::evidence::detail {
 
-/// e^x for x ≤ 0, as the softmax needs it (x = θ − max θ): ≤ 1 ulp for x ≥ −87 (float)
-/// or x ≥ −708 (double), and e^{−87}, e^{−708} (about 10⁻³⁸, 10⁻³⁰⁸) below, which for a
-/// softmax term beside the maximum's e⁰ = 1 is the same as the true value; NaN → NaN.
-/// The general exp_poly (vector_exp.hpp) also covers overflow and subnormal results; none
-/// of that can occur here, and without its selects this runs in about 2/3 of the time.
-/// Method as exp_poly: x = n ln 2 + r, |r| ≤ ln2/2 (Cody–Waite), e^r by its Taylor
-/// polynomial (degree 7 in float, 13 in double), 2ⁿ from its bit pattern (n ≥ −126,
-/// −1022: a normal number).
-inline float exp_nonpositive(float x) {
-    using bits = std::uint32_t;
-    constexpr float shifter = 0x1.8p23f;  // adding it rounds to an integer in the low bits
-    const float xc = math::detail::bit_select<float, bits>(x < -87.0f, -87.0f, x);  // NaN stays
-    const float t = xc * 1.44269504f + shifter;
-    const float n = t - shifter;
-    const float r = (xc - n * 0.693145752f) - n * 1.42860677e-6f;  // ln 2 = hi + lo
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = 1.0f + (r + (r * r) * p);
-    const std::int32_t ni = std::bit_cast<std::int32_t>(t) - std::bit_cast<std::int32_t>(shifter);
-    return p * std::bit_cast<float>((ni + 127) << 23);
-}
-inline double exp_nonpositive(double x) {
-    using bits = std::uint64_t;
-    constexpr double shifter = 0x1.8p52;
-    const double xc = math::detail::bit_select<double, bits>(x < -708.0, -708.0, x);
-    const double t = xc * 1.4426950408889634074 + shifter;
-    const double n = t - shifter;
-    const double r = (xc - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = 1.0 + (r + (r * r) * p);
-    const std::int64_t ni = std::bit_cast<std::int64_t>(t) - std::bit_cast<std::int64_t>(shifter);
-    return p * std::bit_cast<double>((ni + 1023) << 52);
-}
+using math::detail::exp_nonpositive;  // softmax terms (core/vector_exp.hpp)
 
 /// A K-bin rational-quadratic spline on [−B, B] with identity tails (see the file notes).
 class rq_spline {
