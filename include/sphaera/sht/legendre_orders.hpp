@@ -222,6 +222,22 @@ inline void dispatch_columns(int Qn, F&& f) {
     }
 }
 
+/// Runs block.template operator()<Q, Y>(chunk, v0) (returns whether the block was alive)
+/// over the register blocks of each chunk in order, Y = chunk.ychain, and stops at the first
+/// dead chunk: chunks run from the equator to the poles, so the more polar ones are dead too.
+template <int Q, class Block>
+inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block) {
+    constexpr int NB = block_vectors<Q>;
+    static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
+    for (const auto& ch : chunks) {
+        bool any = false;
+        for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
+            any = (ch.ychain ? block.template operator()<Q, true>(ch, v0) : block.template operator()<Q, false>(ch, v0)) ||
+                  any;
+        if (!any) break;
+    }
+}
+
 /// ws.alm (L, Qn, 2) ← the coefficients the degree chain reads (× s_ℓ); for spin 0 also
 /// ws.alm_y ← the two-degree chain's (even members ẽ_k t_k at ℓ₀ + 2k, odd ones o_k t_k at
 /// ℓ₀ + 2k + 1), both from the gathered coefficients in ws.alm.
@@ -336,23 +352,11 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
             }
         return true;
     };
-    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
-        constexpr int NB = block_vectors<Q>;
-        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
-        for (const auto& ch : chunks) {
-            bool any = false;
-            for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
-                any = (ch.ychain ? block.template operator()<Q, true>(ch, v0)
-                                 : block.template operator()<Q, false>(ch, v0)) ||
-                      any;
-            if (!any) break;  // this chunk is dead: so are the more polar ones
-        }
-    };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qm * nmaps, [&]<int Q>() {
-        run.template operator()<Q>(north);
-        run.template operator()<Q>(south);
+        run_chunks<Q>(north, block);
+        run_chunks<Q>(south, block);
     });
 }
 
@@ -400,23 +404,11 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         return adjoint_block<NB, Q, Y>(ch, v0, sd, kc, L, g, accv.data());
     };
-    auto run = [&]<int Q>(const std::vector<legendre_chunk>& chunks) {
-        constexpr int NB = block_vectors<Q>;
-        static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
-        for (const auto& ch : chunks) {
-            bool any = false;
-            for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
-                any = (ch.ychain ? block.template operator()<Q, true>(ch, v0)
-                                 : block.template operator()<Q, false>(ch, v0)) ||
-                      any;
-            if (!any) break;
-        }
-    };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qn, [&]<int Q>() {
-        run.template operator()<Q>(north);
-        run.template operator()<Q>(south);
+        run_chunks<Q>(north, block);
+        run_chunks<Q>(south, block);
     });
     from_kernel_sums(ws, sd, L, Qn, used_x, used_y);
 }
