@@ -25,7 +25,9 @@
 ///   polynomials, so one recursion in y (run_chain_y) feeds both sums: one FMA pair per
 ///   two degrees instead of per degree (3 operations per degree and lane instead of 4 on
 ///   the real path, 5 instead of 6 for ±m together); the coefficients change basis in
-///   O(L) per order (to_kernel_form, from_kernel_sums).
+///   O(L) per order (to_kernel_form, from_kernel_sums, legendre_orders.hpp). Chunks within
+///   |cos θ| < spin0_chain_min_cos of the equator keep the degree chain, where the basis
+///   change would cancel (see legendre_orders.hpp).
 /// - **Batches.** Up to max_batch maps share one pass: the recursion of each chain feeds
 ///   the accumulators of every map (columns Q = maps × signs).
 /// - **Polar skipping.** Values start at ℓ₀ = max(|m|, |n|) from the closed form, in scaled
@@ -41,10 +43,6 @@
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <immintrin.h>
-#endif
 
 #include "sphaera/sht/wigner_recursion.hpp"
 
