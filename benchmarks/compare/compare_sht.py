@@ -212,7 +212,7 @@ def ducc_synthesis(a, sampling, L, spin, threads, hp_geom=None):
         m = ducc0.sht.experimental.synthesis_2d(alm=alm, spin=spin, lmax=L - 1, geometry=ducc_geometry_args(sampling),
                                                 ntheta=L, nphi=2 * L - 1, nthreads=threads, map=out)
     DUCC_SECONDS[0] = clock_now() - t0
-    return m[0] if spin == 0 else m[0] + 1j * m[1]
+    return m[0].copy() if spin == 0 else m[0] + 1j * m[1]  # copies: `out` is reused by the next call
 
 
 def ducc_analysis(f, sampling, L, spin, threads, hp_geom=None, npix=None, adjoint=False):
