@@ -222,17 +222,18 @@ inline void dispatch_columns(int Qn, F&& f) {
     }
 }
 
-/// Runs block.template operator()<Q, Y>(chunk, v0) (returns whether the block was alive)
-/// over the register blocks of each chunk in order, Y = chunk.ychain, and stops at the first
-/// dead chunk: chunks run from the equator to the poles, so the more polar ones are dead too.
-template <int Q, class Block>
+/// Runs block.template operator()<Q, NB, Y>(chunk, v0) (returns whether the block was
+/// alive) over the register blocks of NB vectors of each chunk in order, Y = chunk.ychain,
+/// and stops at the first dead chunk: chunks run from the equator to the poles, so the more
+/// polar ones are dead too.
+template <int Q, int NB, class Block>
 inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block) {
-    constexpr int NB = block_vectors<Q>;
     static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
     for (const auto& ch : chunks) {
         bool any = false;
         for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
-            any = (ch.ychain ? block.template operator()<Q, true>(ch, v0) : block.template operator()<Q, false>(ch, v0)) ||
+            any = (ch.ychain ? block.template operator()<Q, NB, true>(ch, v0)
+                             : block.template operator()<Q, NB, false>(ch, v0)) ||
                   any;
         if (!any) break;
     }
@@ -318,8 +319,7 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     const int Qm = (with_neg && !m0) ? 2 : 1;  // columns per map
     to_kernel_form(ws, sd, L, Qm * nmaps);
     // One register block of a chunk: the chain's sums → ring values.
-    auto block = [&]<int Q, bool Y>(const legendre_chunk& ch, int v0) -> bool {
-        constexpr int NB = block_vectors<Q>;
+    auto block = [&]<int Q, int NB, bool Y>(const legendre_chunk& ch, int v0) -> bool {
         vd acc[2][Q][2][NB];
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         if (!synthesis_block<NB, Q, Y>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
@@ -355,8 +355,8 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qm * nmaps, [&]<int Q>() {
-        run_chunks<Q>(north, block);
-        run_chunks<Q>(south, block);
+        run_chunks<Q, block_vectors<Q>>(north, block);
+        run_chunks<Q, block_vectors<Q>>(south, block);
     });
 }
 
@@ -371,8 +371,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
     const int lz = std::min(sd.l0, L);
     bool used_x = false, used_y = false;
-    auto block = [&]<int Q, bool Y>(const legendre_chunk& ch, int v0) -> bool {
-        constexpr int NB = block_vectors<Q>;
+    auto block = [&]<int Q, int NB, bool Y>(const legendre_chunk& ch, int v0) -> bool {
         std::vector<vd>& accv = Y ? ws.accv_y : ws.accv;
         bool& used = Y ? used_y : used_x;
         if (!used) std::fill(accv.begin() + 2 * Qn * lz, accv.begin() + 2 * Qn * L, vd{});
@@ -407,8 +406,8 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qn, [&]<int Q>() {
-        run_chunks<Q>(north, block);
-        run_chunks<Q>(south, block);
+        run_chunks<Q, adjoint_block_vectors<Q>>(north, block);
+        run_chunks<Q, adjoint_block_vectors<Q>>(south, block);
     });
     from_kernel_sums(ws, sd, L, Qn, used_x, used_y);
 }
