@@ -345,6 +345,11 @@ inline constexpr int block_vectors =
 template <int Q>
 inline constexpr int adjoint_block_vectors = Q == 2 ? std::min(chunk_vectors, SPHAERA_SHT_ADJOINT_BLOCK_Q2)
                                                     : block_vectors<Q>;
+/// Synthesis blocks: chains without the parity split (Split = false: spin ≠ 0, m ≠ 0) keep
+/// half the accumulators, so for Q = 2 four vectors fit (16 sums + 12 of recursion state):
+/// GL L = 2048 spin-2 synthesis 523 → 455 ms. With the split, Q = 2 stays at two vectors.
+template <int Q, bool Split>
+inline constexpr int synthesis_block_vectors = (Q == 2 && !Split) ? std::min(chunk_vectors, 4) : block_vectors<Q>;
 
 /// Runs the recursion of vectors [v0, v0 + NB) of one chunk from ℓ₀ to L − 1 and calls
 /// visit.template operator()<ℓ mod 2>(ℓ, w) with w[v] = μ_ℓ for every ℓ, where lanes still
@@ -507,24 +512,28 @@ template <int NB, bool Y, class Visit>
 /// Returns false for a dead block (then out is zero). Not inlined: compiled on its own,
 /// the accumulators and the recursion state stay in registers; inlined into the drivers
 /// GCC 12 kept storing them to the stack every step (measured 1.4× slower).
-template <int NB, int Q, bool Y>
+template <int NB, int Q, bool Y, bool Split = true>
 [[gnu::noinline]] bool synthesis_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
                                        const double* alm, vd (&out)[2][Q][2][NB]) {
-    // Local accumulators, copied out at the end: `out` may alias alm for all the compiler
-    // knows, which would force a store after every update.
-    vd acc[2][Q][2][NB];
-    for (int p = 0; p < 2; ++p)
+    // Split = false: one sum per column instead of one per parity (chains whose columns
+    // each go to a single ring, the parity sign folded into the coefficients): half the
+    // accumulators. Local accumulators, copied out at the end: `out` may alias alm for all
+    // the compiler knows, which would force a store after every update.
+    constexpr int NP = Split ? 2 : 1;
+    vd acc[NP][Q][2][NB];
+    for (int p = 0; p < NP; ++p)
         for (int q = 0; q < Q; ++q)
             for (int ri = 0; ri < 2; ++ri)
                 for (int v = 0; v < NB; ++v) acc[p][q][ri][v] = vd{};
     const bool alive = run_any_chain<NB, Y>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
         const double* al = alm + 2 * Q * ll;
+        constexpr int p = Split ? P : 0;
 #pragma GCC unroll 8
         for (int v = 0; v < NB; ++v)
 #pragma GCC unroll 4
             for (int q = 0; q < Q; ++q) {
-                acc[P][q][0][v] += al[2 * q] * w[v];
-                acc[P][q][1][v] += al[2 * q + 1] * w[v];
+                acc[p][q][0][v] += al[2 * q] * w[v];
+                acc[p][q][1][v] += al[2 * q + 1] * w[v];
             }
     });
     __builtin_memcpy(&out, &acc, sizeof(acc));
@@ -532,15 +541,17 @@ template <int NB, int Q, bool Y>
 }
 
 /// The transpose of synthesis_block: accv[(ℓQ + q)2 + ri] += Σ_{lanes} g[ℓ mod 2][q][ri] μ_ℓ
-/// as 8-wide partial sums (reduced across lanes, and multiplied by s_ℓ, by the caller).
-/// Returns false for a dead block.
-template <int NB, int Q, bool Y>
+/// (Split = false: g[0] for every ℓ) as 8-wide partial sums (reduced across lanes, and
+/// multiplied by s_ℓ, by the caller). Returns false for a dead block.
+template <int NB, int Q, bool Y, bool Split = true>
 [[gnu::noinline]] bool adjoint_block(const legendre_chunk& ch, int v0, const start_data& sd, kernel_coefs kc, int L,
                                      const vd (&gin)[2][Q][2][NB], vd* accv) {
     // A local copy: stores to accv could alias gin, which would force reloads of g.
-    vd g[2][Q][2][NB];
+    constexpr int NP = Split ? 2 : 1;
+    vd g[NP][Q][2][NB];
     __builtin_memcpy(&g, &gin, sizeof(g));
     return run_any_chain<NB, Y>(ch, v0, sd, kc, L, [&]<int P>(int ll, const vd* w) __attribute__((always_inline)) {
+        constexpr int p = Split ? P : 0;
 #pragma GCC unroll 4
         for (int q = 0; q < Q; ++q)
 #pragma GCC unroll 2
@@ -548,7 +559,7 @@ template <int NB, int Q, bool Y>
                 // Chained FMAs straight into the partial sum: one operation per vector.
                 vd s = accv[(ll * Q + q) * 2 + ri];
 #pragma GCC unroll 8
-                for (int v = 0; v < NB; ++v) s += g[P][q][ri][v] * w[v];
+                for (int v = 0; v < NB; ++v) s += g[p][q][ri][v] * w[v];
                 accv[(ll * Q + q) * 2 + ri] = s;
             }
     });

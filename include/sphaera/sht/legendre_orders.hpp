@@ -222,27 +222,47 @@ inline void dispatch_columns(int Qn, F&& f) {
     }
 }
 
-/// Runs block.template operator()<Q, NB, Y>(chunk, v0) (returns whether the block was
-/// alive) over the register blocks of NB vectors of each chunk in order, Y = chunk.ychain,
-/// and stops at the first dead chunk: chunks run from the equator to the poles, so the more
-/// polar ones are dead too.
-template <int Q, int NB, class Block>
+/// Runs block.template operator()<Q, NB, Y, Split>(chunk, v0) (returns whether the block
+/// was alive) over the register blocks of NB vectors of each chunk in order, Y =
+/// chunk.ychain, and stops at the first dead chunk: chunks run from the equator to the
+/// poles, so the more polar ones are dead too. Split: whether the chains keep one sum per
+/// parity of ℓ (spin 0 and m = 0, where one chain feeds both rings of a pair); without it
+/// no chunk runs the two-degree chain (spin 0 only).
+template <int Q, int NB, bool Split, class Block>
 inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block) {
     static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
     for (const auto& ch : chunks) {
         bool any = false;
-        for (int v0 = 0; v0 < chunk_vectors; v0 += NB)
-            any = (ch.ychain ? block.template operator()<Q, NB, true>(ch, v0)
-                             : block.template operator()<Q, NB, false>(ch, v0)) ||
-                  any;
+        for (int v0 = 0; v0 < chunk_vectors; v0 += NB) {
+            bool alive = false;
+            if constexpr (Split)
+                alive = ch.ychain ? block.template operator()<Q, NB, true, true>(ch, v0)
+                                  : block.template operator()<Q, NB, false, true>(ch, v0);
+            else
+                alive = block.template operator()<Q, NB, false, false>(ch, v0);
+            any = alive || any;
+        }
         if (!any) break;
+    }
+}
+
+/// d (L, Qn, 2) ×= s_ℓ for ℓ in [ℓ₀, L), and with fold_parity also × (−1)^ℓ in the −m columns.
+inline void scale_degrees(const order_recursion& rc, int l0, int L, int Qn, int Qm, bool fold_parity, double* d) {
+    const int st = 2 * Qn;
+    for (int l = l0; l < L; ++l) {
+        const double sl = rc.scale[static_cast<std::size_t>(l)];
+        const bool flip = fold_parity && (l & 1);
+        for (int c = 0; c < st; ++c) d[st * l + c] *= (flip && (c / 2) % Qm == 1) ? -sl : sl;
     }
 }
 
 /// ws.alm (L, Qn, 2) ← the coefficients the degree chain reads (× s_ℓ); for spin 0 also
 /// ws.alm_y ← the two-degree chain's (even members ẽ_k t_k at ℓ₀ + 2k, odd ones o_k t_k at
-/// ℓ₀ + 2k + 1), both from the gathered coefficients in ws.alm.
-inline void to_kernel_form(legendre_workspace& ws, const start_data& sd, int L, int Qn) {
+/// ℓ₀ + 2k + 1), both from the gathered coefficients in ws.alm. fold_parity (chains without
+/// a parity split, see synthesis_m): the −m columns (odd column of each map, Qm = 2) are
+/// also multiplied by (−1)^ℓ.
+inline void to_kernel_form(legendre_workspace& ws, const start_data& sd, int L, int Qn, int Qm = 1,
+                           bool fold_parity = false) {
     const order_recursion& rc = ws.rec;
     const int l0 = sd.l0, st = 2 * Qn;
     double *d = ws.alm.data(), *y = ws.alm_y.data();
@@ -257,13 +277,13 @@ inline void to_kernel_form(legendre_workspace& ws, const start_data& sd, int L, 
                 if (l + 1 < L) y[st * (l + 1) + c] = so * d[st * (l + 1) + c];
             }
         }
-    for (int l = l0; l < L; ++l)
-        for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+    scale_degrees(rc, l0, L, Qn, Qm, fold_parity, d);
 }
 /// ws.alm (L, Qn, 2) ← the coefficients from the kernels' partial sums: the degree chain's
 /// (accv, × s_ℓ) plus, when some chunk ran it, the two-degree chain's (accv_y, the
 /// transpose of to_kernel_form); zero below ℓ₀.
-inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L, int Qn, bool used_x, bool used_y) {
+inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L, int Qn, bool used_x, bool used_y,
+                             int Qm = 1, bool fold_parity = false) {
     const order_recursion& rc = ws.rec;
     const int l0 = std::min(sd.l0, L), st = 2 * Qn;
     double *d = ws.alm.data(), *y = ws.alm_y.data();
@@ -277,8 +297,7 @@ inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L
     std::fill(d, d + st * L, 0.0);
     if (used_x) {
         reduce(ws.accv, d);
-        for (int l = l0; l < L; ++l)
-            for (int c = 0; c < st; ++c) d[st * l + c] *= rc.scale[static_cast<std::size_t>(l)];
+        scale_degrees(rc, l0, L, Qn, Qm, fold_parity, d);
     }
     if (!used_y) return;
     reduce(ws.accv_y, y);
@@ -317,12 +336,15 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1;  // columns per map
-    to_kernel_form(ws, sd, L, Qm * nmaps);
+    // Chains of spin ≠ 0 and m ≠ 0 feed one ring per column (m at θ, −m at π − θ), so they
+    // need no parity split: the −m column's sign (−1)^ℓ goes into its coefficients.
+    const bool split = tk.spin0 || m0;
+    to_kernel_form(ws, sd, L, Qm * nmaps, Qm, !split);
     // One register block of a chunk: the chain's sums → ring values.
-    auto block = [&]<int Q, int NB, bool Y>(const legendre_chunk& ch, int v0) -> bool {
+    auto block = [&]<int Q, int NB, bool Y, bool S>(const legendre_chunk& ch, int v0) -> bool {
         vd acc[2][Q][2][NB];
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
-        if (!synthesis_block<NB, Q, Y>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
+        if (!synthesis_block<NB, Q, Y, S>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
         for (int v = 0; v < NB; ++v)
             for (int j = 0; j < vlen; ++j) {
                 const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
@@ -333,7 +355,8 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                 for (int mb = 0; mb < Q / Qm; ++mb) {
                     const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);  // q1 in bounds for Q = 1 too
                     const double er = acc[0][q0][0][v][j], ei = acc[0][q0][1][v][j];
-                    const double orr = x * acc[1][q0][0][v][j], oi = x * acc[1][q0][1][v][j];
+                    // Without the split (S = false) the one sum per column is in acc[0].
+                    const double orr = S ? x * acc[S][q0][0][v][j] : 0.0, oi = S ? x * acc[S][q0][1][v][j] : 0.0;
                     const column_ref& P = pos[mb];
                     if (a >= 0) P.re[a] = er + orr, P.im[a] = ei + oi;
                     // Ring π − θ: spin 0 from the same chain (λ_ℓm(π−θ) = (−1)^{ℓ+m} λ_ℓm(θ)),
@@ -342,7 +365,7 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                     if (b >= 0 && (tk.spin0 || m0)) P.re[b] = sb * (er - orr), P.im[b] = sb * (ei - oi);
                     if (Qm != 2) continue;
                     const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
-                    const double pr = x * acc[1][q1][0][v][j], pi = x * acc[1][q1][1][v][j];
+                    const double pr = S ? x * acc[S][q1][0][v][j] : 0.0, pi = S ? x * acc[S][q1][1][v][j] : 0.0;
                     const column_ref& N = neg[mb];
                     // Order −m at π − θ from this chain; for spin 0 also at θ.
                     const double sc = Y ? sm : sn;
@@ -355,8 +378,13 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qm * nmaps, [&]<int Q>() {
-        run_chunks<Q, block_vectors<Q>>(north, block);
-        run_chunks<Q, block_vectors<Q>>(south, block);
+        if (split) {
+            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(north, block);
+            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(south, block);
+        } else {
+            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(north, block);
+            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(south, block);
+        }
     });
 }
 
@@ -368,10 +396,11 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
+    const bool split = tk.spin0 || m0;  // as in synthesis_m
     // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
     const int lz = std::min(sd.l0, L);
     bool used_x = false, used_y = false;
-    auto block = [&]<int Q, int NB, bool Y>(const legendre_chunk& ch, int v0) -> bool {
+    auto block = [&]<int Q, int NB, bool Y, bool S>(const legendre_chunk& ch, int v0) -> bool {
         std::vector<vd>& accv = Y ? ws.accv_y : ws.accv;
         bool& used = Y ? used_y : used_x;
         if (!used) std::fill(accv.begin() + 2 * Qn * lz, accv.begin() + 2 * Qn * L, vd{});
@@ -401,15 +430,20 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                 }
             }
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
-        return adjoint_block<NB, Q, Y>(ch, v0, sd, kc, L, g, accv.data());
+        return adjoint_block<NB, Q, Y, S>(ch, v0, sd, kc, L, g, accv.data());
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
     dispatch_columns(Qn, [&]<int Q>() {
-        run_chunks<Q, adjoint_block_vectors<Q>>(north, block);
-        run_chunks<Q, adjoint_block_vectors<Q>>(south, block);
+        if (split) {
+            run_chunks<Q, adjoint_block_vectors<Q>, true>(north, block);
+            run_chunks<Q, adjoint_block_vectors<Q>, true>(south, block);
+        } else {
+            run_chunks<Q, adjoint_block_vectors<Q>, false>(north, block);
+            run_chunks<Q, adjoint_block_vectors<Q>, false>(south, block);
+        }
     });
-    from_kernel_sums(ws, sd, L, Qn, used_x, used_y);
+    from_kernel_sums(ws, sd, L, Qn, used_x, used_y, Qm, !split);
 }
 
 }  // namespace sphaera::sht::detail
