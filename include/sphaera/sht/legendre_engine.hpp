@@ -97,17 +97,8 @@ public:
             // Orders m and m+1 (opposite θ-parity) share one resampler pass (synthesis_pair).
             for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
                 const bool two = m1 >= 0;
-                if (two) {  // order m1's node columns end in the *2 buffers
-                    gather(alm, m1, f, s.ws);
-                    run_synthesis(m_node_tasks, m1, f, s);
-                    s.swap_pair();
-                }
-                gather(alm, m0, f, s.ws);
-                run_synthesis(m_node_tasks, m0, f, s);
-                const auto store = [&](int mm, const std::vector<std::complex<double>>& col) {
-                    value_type* dst = ph + col_offset(mm, f, m_nr);
-                    for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(col[r]);
-                };
+                node_synthesis_pair(alm, m0, m1, f, s);
+                const auto store = [&](int mm, const std::vector<std::complex<double>>& col) { store_column(ph, mm, f, col); };
                 const auto one = [&](int mm, const double* re, const double* im, std::vector<std::complex<double>>& col) {
                     m_resampler.synthesis(mm, m_spin, re, im, s.work.data(), col.data());
                     store(mm, col);
@@ -143,10 +134,7 @@ public:
     void adjoint(const value_type* ph, value_type* alm, field_kind f, int nt, scratch* ss = nullptr) const {
         if (m_node_synthesis) {
             for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
-                const auto load = [&](int mm, std::vector<std::complex<double>>& col) {
-                    const value_type* src = ph + col_offset(mm, f, m_nr);
-                    for (std::size_t r = 0; r < m_nr; ++r) col[r] = std::complex<double>(src[r]);
-                };
+                const auto load = [&](int mm, std::vector<std::complex<double>>& col) { load_column(ph, mm, f, col); };
                 const auto one = [&](int mm, double* re, double* im, std::vector<std::complex<double>>& col) {
                     load(mm, col);
                     m_resampler.synthesis_adjoint(mm, m_spin, col.data(), s.work.data(), re, im);
@@ -169,13 +157,7 @@ public:
                     if (n0) one(-m0, s.nr.data(), s.ni.data(), s.col);
                     if (n1) one(-m1, s.nr2.data(), s.ni2.data(), s.col2);
                 }
-                run_adjoint(m_node_tasks, m0, f, s);
-                scatter(s.ws, m0, f, alm);
-                if (!two) return;
-                s.swap_pair();
-                run_adjoint(m_node_tasks, m1, f, s);
-                scatter(s.ws, m1, f, alm);
-                s.swap_pair();
+                node_adjoint_pair(alm, m0, m1, f, s);
             });
             return;
         }
@@ -221,10 +203,7 @@ public:
     /// m+1 (opposite θ-parity) share one resampler pass (theta_resampler::analysis_pair).
     void resampled_adjoint(const value_type* ph, value_type* alm, field_kind f, int nt, scratch* ss = nullptr) const {
         for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
-            const auto load = [&](int mm, std::vector<std::complex<double>>& col) {
-                const value_type* src = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) col[r] = std::complex<double>(src[r]);
-            };
+            const auto load = [&](int mm, std::vector<std::complex<double>>& col) { load_column(ph, mm, f, col); };
             const bool two = m1 >= 0;
             load(m0, s.col);
             if (two) load(m1, s.col2);
@@ -238,30 +217,15 @@ public:
                                           s.nr.data(), s.ni.data(), s.nr2.data(), s.ni2.data());
             else if (n1)
                 m_resampler.analysis(-m1, m_spin, s.col2.data(), s.work.data(), s.nr2.data(), s.ni2.data());
-            run_adjoint(m_node_tasks, m0, f, s);
-            scatter(s.ws, m0, f, alm);
-            if (!two) return;
-            s.swap_pair();
-            run_adjoint(m_node_tasks, m1, f, s);
-            scatter(s.ws, m1, f, alm);
-            s.swap_pair();
+            node_adjoint_pair(alm, m0, m1, f, s);
         });
     }
     /// The adjoint of resampled_adjoint: alm → ph.
     void resampled_synthesis(const value_type* alm, value_type* ph, field_kind f, int nt, scratch* ss = nullptr) const {
         for_order_pairs(nt, ss, [&](int m0, int m1, scratch& s) {
             const bool two = m1 >= 0;
-            if (two) {  // order m1's node columns end in the *2 buffers
-                gather(alm, m1, f, s.ws);
-                run_synthesis(m_node_tasks, m1, f, s);
-                s.swap_pair();
-            }
-            gather(alm, m0, f, s.ws);
-            run_synthesis(m_node_tasks, m0, f, s);
-            const auto store = [&](int mm, const std::vector<std::complex<double>>& col) {
-                value_type* dst = ph + col_offset(mm, f, m_nr);
-                for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(col[r]);
-            };
+            node_synthesis_pair(alm, m0, m1, f, s);
+            const auto store = [&](int mm, const std::vector<std::complex<double>>& col) { store_column(ph, mm, f, col); };
             m_resampler.analysis_adjoint_pair(m0, m_spin, s.pr.data(), s.pi.data(), two ? s.pr2.data() : nullptr,
                                               two ? s.pi2.data() : nullptr, s.work.data(), s.col.data(),
                                               two ? s.col2.data() : nullptr);
@@ -288,6 +252,37 @@ private:
     [[nodiscard]] double sign_s() const { return (m_spin % 2 == 0) ? 1.0 : -1.0; }
     [[nodiscard]] const start_data& start(int m) const { return m_start[static_cast<std::size_t>(m + m_L - 1)]; }
     [[nodiscard]] bool with_neg(int m, field_kind f) const { return m > 0 && f == field_kind::complex; }
+
+    /// Node columns of orders m0 (first buffer set) and, when m1 ≥ 0, m1 (the *2 set) from
+    /// alm: the Legendre step on the resampler's nodes for a pair of orders.
+    void node_synthesis_pair(const value_type* alm, int m0, int m1, field_kind f, scratch& s) const {
+        if (m1 >= 0) {  // order m1's node columns end in the *2 buffers
+            gather(alm, m1, f, s.ws);
+            run_synthesis(m_node_tasks, m1, f, s);
+            s.swap_pair();
+        }
+        gather(alm, m0, f, s.ws);
+        run_synthesis(m_node_tasks, m0, f, s);
+    }
+    /// The transpose of node_synthesis_pair: node columns (both buffer sets) → alm.
+    void node_adjoint_pair(value_type* alm, int m0, int m1, field_kind f, scratch& s) const {
+        run_adjoint(m_node_tasks, m0, f, s);
+        scatter(s.ws, m0, f, alm);
+        if (m1 < 0) return;
+        s.swap_pair();
+        run_adjoint(m_node_tasks, m1, f, s);
+        scatter(s.ws, m1, f, alm);
+        s.swap_pair();
+    }
+    /// Ring column of order m in ph ← col / → col.
+    void store_column(value_type* ph, int m, field_kind f, const std::vector<std::complex<double>>& col) const {
+        value_type* dst = ph + col_offset(m, f, m_nr);
+        for (std::size_t r = 0; r < m_nr; ++r) dst[r] = value_type(col[r]);
+    }
+    void load_column(const value_type* ph, int m, field_kind f, std::vector<std::complex<double>>& col) const {
+        const value_type* src = ph + col_offset(m, f, m_nr);
+        for (std::size_t r = 0; r < m_nr; ++r) col[r] = std::complex<double>(src[r]);
+    }
 
     /// Runs body(m, scratch) for m = 0..L−1 in parallel (dynamic: cheap high orders last),
     /// thread t on ss[t] (allocated here when ss is null).
