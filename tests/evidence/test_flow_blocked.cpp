@@ -25,6 +25,21 @@ using namespace sphaera::test::evidence;
 
 namespace {
 
+#if SPHAERA_HAS_OPENMP
+/// flow.log_prob(x) equals \p expected bit for bit with 1, 2 and 3 OpenMP threads.
+template <class Flow>
+void check_same_for_thread_counts(const Flow& flow, const row_matrix& x, const Eigen::VectorXd& expected) {
+    const int saved = omp_get_max_threads();
+    for (int threads : {1, 2, 3}) {
+        omp_set_num_threads(threads);
+        const Eigen::VectorXd lt = flow.log_prob(x);
+        INFO("threads " << threads);
+        CHECK((lt.array() == expected.array()).all());
+    }
+    omp_set_num_threads(saved);
+}
+#endif
+
 /// Pseudo-random vector in [−1, 1] of size n (Philox stream).
 Eigen::VectorXd random_vector(Eigen::Index n, std::uint64_t seed) {
     Eigen::VectorXd v(n);
@@ -82,14 +97,7 @@ void check_blocked(int d, const Options& o) {
 #if SPHAERA_HAS_OPENMP
     // Bit for bit the same for any thread count, and when called from inside a parallel
     // region (as estimate_evidence does, chain by chain).
-    const int saved = omp_get_max_threads();
-    for (int threads : {1, 2, 3}) {
-        omp_set_num_threads(threads);
-        const Eigen::VectorXd lt = flow.log_prob(x);
-        INFO("threads " << threads);
-        CHECK((lt.array() == lp.array()).all());
-    }
-    omp_set_num_threads(saved);
+    check_same_for_thread_counts(flow, x, lp);
     Eigen::VectorXd nested(n);
 #pragma omp parallel for num_threads(2) schedule(static)
     for (Eigen::Index b = 0; b < 2; ++b) {
@@ -158,14 +166,7 @@ double check_single(int d, Options o, bool outliers_absolute) {
         CHECK(rel_out <= 1e-6);
     CHECK(diff > 0);  // the float path ran, on a flow trained away from the identity
 #if SPHAERA_HAS_OPENMP
-    const int saved = omp_get_max_threads();
-    for (int threads : {1, 2, 3}) {
-        omp_set_num_threads(threads);
-        const Eigen::VectorXd lt = flow.log_prob(x);
-        INFO("threads " << threads);
-        CHECK((lt.array() == ls.array()).all());
-    }
-    omp_set_num_threads(saved);
+    check_same_for_thread_counts(flow, x, ls);
 #endif
     // The float copy of the parameters follows changes made through parameters().
     flow.parameters() *= 0.5;

@@ -123,6 +123,15 @@ public:
         if constexpr (!std::is_same_v<T, double>) ws.x.resize(rows, m_widths.front());
         return ws;
     }
+    /// Workspaces of both precisions, only the one in use allocated (a flow's conditioner
+    /// evaluates in double or in float, see network_precision in coupling_flow.hpp).
+    struct mixed_row_workspace {
+        basic_row_workspace<double> d;
+        basic_row_workspace<float> f;
+    };
+    [[nodiscard]] mixed_row_workspace make_mixed_row_workspace(Eigen::Index rows, bool single) const {
+        return {make_row_workspace(single ? 0 : rows), make_row_workspace<float>(single ? rows : 0)};
+    }
 
     /// The same network on samples as rows: \p x (n, inputs) → the top n rows of the
     /// returned workspace matrix (n, outputs). Every layer is one product x Wᵀ + b over the
@@ -179,6 +188,16 @@ public:
             p += (in + 1) * out;
         }
         return ws.a.back();
+    }
+    /// forward_rows in the precision of \p params (T = double or float), on that precision's
+    /// part of \p ws.
+    template <class T, class Derived>
+    const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& forward_rows(
+        const T* params, const Eigen::MatrixBase<Derived>& x, mixed_row_workspace& ws) const {
+        if constexpr (std::is_same_v<T, float>)
+            return forward_rows(params, x, ws.f);
+        else
+            return forward_rows(params, x, ws.d);
     }
 
     /// Pulls back \p dy (outputs, batch) through the network recorded in \p t: adds

@@ -59,8 +59,7 @@ public:
     };
     /// Scratch of forward_block (see detail/coupling_flow.hpp).
     struct block_workspace {
-        mlp::row_workspace net;                      // double conditioner
-        mlp::basic_row_workspace<float> net_single;  // or float (one of them is allocated)
+        mlp::mixed_row_workspace net;  // the conditioner's, in its evaluation precision
         Eigen::ArrayXd s;  // (rows) one coordinate's log-scales
     };
 
@@ -89,8 +88,7 @@ public:
     }
 
     [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows, bool single) const {
-        return {m_net.make_row_workspace(single ? 0 : rows),
-                m_net.make_row_workspace<float>(single ? rows : 0), Eigen::ArrayXd(rows)};
+        return {m_net.make_mixed_row_workspace(rows, single), Eigen::ArrayXd(rows)};
     }
     /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
     /// \p logdet (n). One GEMM per conditioner layer, then per moved coordinate j
@@ -102,12 +100,7 @@ public:
                        Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
         const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size());
         const auto za = z.middleCols(m_a.front(), Eigen::Index(m_a.size()));
-        const auto& h = [&]() -> const auto& {
-            if constexpr (std::is_same_v<T, float>)
-                return m_net.forward_rows(p, za, ws.net_single);
-            else
-                return m_net.forward_rows(p, za, ws.net);
-        }();
+        const auto& h = m_net.forward_rows(p, za, ws.net);
         auto s = ws.s.head(n);
         for (Eigen::Index j = 0; j < nb; ++j) {
             s = log_scale(h.col(j).head(n).array().template cast<double>());

@@ -66,8 +66,7 @@ public:
     };
     /// Scratch of forward_block (see detail/coupling_flow.hpp).
     struct block_workspace {
-        mlp::row_workspace net;                      // double conditioner
-        mlp::basic_row_workspace<float> net_single;  // or float (one of them is allocated)
+        mlp::mixed_row_workspace net;  // the conditioner's, in its evaluation precision
         Eigen::ArrayXd slope;  // (rows) running product of g' over the moved coordinates
     };
 
@@ -87,9 +86,7 @@ public:
     [[nodiscard]] const rq_spline& spline() const { return m_spline; }
 
     [[nodiscard]] block_workspace make_block_workspace(Eigen::Index rows, bool single) const {
-        return {m_net.make_row_workspace(single ? 0 : rows),
-                m_net.make_row_workspace<float>(single ? rows : 0),
-                Eigen::ArrayXd(rows)};
+        return {m_net.make_mixed_row_workspace(rows, single), Eigen::ArrayXd(rows)};
     }
     /// The block path: z (n, d), one sample per row, moved in place; adds ln|det| into
     /// \p logdet (n). One product per conditioner layer gives every sample's raw spline
@@ -104,12 +101,7 @@ public:
                        Eigen::Ref<Eigen::VectorXd> logdet, block_workspace& ws) const {
         const Eigen::Index n = z.rows(), nb = Eigen::Index(m_b.size()), r = m_spline.raw_size();
         const auto za = z.middleCols(m_a.front(), Eigen::Index(m_a.size()));
-        const auto& h = [&]() -> const auto& {
-            if constexpr (std::is_same_v<T, float>)
-                return m_net.forward_rows(p, za, ws.net_single);
-            else
-                return m_net.forward_rows(p, za, ws.net);
-        }();
+        const auto& h = m_net.forward_rows(p, za, ws.net);
         auto slope = ws.slope.head(n);
         slope.setOnes();
         for (Eigen::Index j = 0; j < nb; ++j) {
