@@ -171,11 +171,7 @@ public:
     /// Throws invalid_argument for ndim < 2 (a coupling needs two groups) or bad options.
     explicit realnvp(const chains& training, const realnvp_options& o = {})
         : coupling_flow("realnvp", training,
-                        {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
-                         .batch_size = o.batch_size, .learning_rate = o.learning_rate,
-                         .validation_fraction = o.validation_fraction, .patience = o.patience,
-                         .temperature = o.temperature, .seed = o.seed,
-                         .precision = o.precision},
+                        detail::common_options(o),
                         [&o](int d, bool flip, Eigen::Index offset) {
                             return detail::coupling(d, flip, o.hidden, offset);
                         }) {}

@@ -199,11 +199,7 @@ public:
     /// Throws invalid_argument for ndim < 2 (a coupling needs two groups) or bad options.
     explicit spline_flow(const chains& training, const spline_flow_options& o = {})
         : coupling_flow("spline_flow", training,
-                        {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs,
-                         .batch_size = o.batch_size, .learning_rate = o.learning_rate,
-                         .validation_fraction = o.validation_fraction, .patience = o.patience,
-                         .temperature = o.temperature, .seed = o.seed,
-                         .precision = o.precision},
+                        detail::common_options(o),
                         [&o](int d, bool flip, Eigen::Index offset) {
                             // Validates bins and B (after the common options, as before).
                             const detail::rq_spline spline(o.bins, o.tail_bound);

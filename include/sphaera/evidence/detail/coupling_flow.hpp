@@ -71,6 +71,15 @@ struct coupling_flow_options {
     network_precision precision = network_precision::double_;
 };
 
+/// The options every coupling flow shares, taken from a flow's own options (realnvp_options,
+/// spline_flow_options), which add their layer's settings to these.
+template <class FlowOptions>
+[[nodiscard]] coupling_flow_options common_options(const FlowOptions& o) {
+    return {.layers = o.layers, .hidden = o.hidden, .epochs = o.epochs, .batch_size = o.batch_size,
+            .learning_rate = o.learning_rate, .validation_fraction = o.validation_fraction,
+            .patience = o.patience, .temperature = o.temperature, .seed = o.seed, .precision = o.precision};
+}
+
 /// A normalising-flow target made of coupling layers of type \p Layer (see the file notes).
 template <class Layer>
 class coupling_flow {
