@@ -32,7 +32,8 @@
 ///   the accumulators of every map (columns Q = maps × signs).
 /// - **Polar skipping.** Values start at ℓ₀ = max(|m|, |n|) from the closed form, in scaled
 ///   form (value·2^{600k}, integer k ≤ 0, exact power-of-two rescaling, no log/exp): a lane
-///   contributes only once k = 0 (|λ| ≳ 2^−300). Chunks are ordered from the equator to
+///   contributes only once k = 0, i.e. once |μ| ≥ 2^−significance_exponent = 2^−60. Chunks
+///   are ordered from the equator to
 ///   the poles; once a whole chunk never becomes significant below L, the more polar
 ///   chunks of that hemisphere are skipped for that m (|λ_ℓm(θ)| falls towards the pole in
 ///   the evanescent region ℓ sin θ < |m|).
@@ -62,13 +63,23 @@ inline constexpr int vlen = 8;
 inline constexpr int chunk_vectors = SPHAERA_SHT_CHUNK_VECTORS;
 inline constexpr int chunk_lanes = vlen * chunk_vectors;
 
+/// Levels of the tables of repeated squares in legendre_chunk: powers p < 2^power_levels
+/// (p ≤ L − 1 + |s|: L up to ~8190) read only the tables, higher bits square on the fly.
+/// Each level is 384 bytes per chunk (12 bytes per lane and mantissa), read only where p
+/// has its bit set, so unused levels cost memory but no cache traffic.
+inline constexpr int power_levels = 13;
+
 /// One chunk of recursion angles on one side of the equator (x0 = cos of the nearer pole).
 /// Lane j: cos θ = x0 + u[j] (see ring_trig), cos(θ/2) = cm·2^ce, sin(θ/2) = sm·2^se
-/// (mantissas in [0.5, 1) or 0), and the rings its two outputs go to (−1: none).
+/// (mantissas cm, sm in [0.5, 1) or 0), and the rings its two outputs go to (−1: none).
+/// The start values need cm^pc and sm^ps for every order; the chunk keeps the repeated
+/// squares x^(2^i) = pm[i]·2^pe[i] (x = cm: cpm/cpe, x = sm: spm/spe; pm in [0.5, 1) or
+/// 0, pm[0] = x) so that a power is a product of table entries (see lk::table_pow).
 struct legendre_chunk {
     double x0 = 1;
-    alignas(64) double u[chunk_lanes] = {}, cm[chunk_lanes] = {}, ce[chunk_lanes] = {},
-                       sm[chunk_lanes] = {}, se[chunk_lanes] = {};
+    alignas(64) double u[chunk_lanes] = {}, ce[chunk_lanes] = {}, se[chunk_lanes] = {};
+    alignas(64) double cpm[power_levels][chunk_lanes] = {}, spm[power_levels][chunk_lanes] = {};
+    alignas(64) float cpe[power_levels][chunk_lanes] = {}, spe[power_levels][chunk_lanes] = {};
     int out_a[chunk_lanes], out_b[chunk_lanes];
     /// Spin 0: every lane has |cos θ| ≥ spin0_chain_min_cos, so the chunk runs the
     /// two-degree chain (run_chain_y); chunks nearer the equator run the degree chain.
@@ -103,6 +114,26 @@ struct lane {
     ring_trig t;
     int a = -1, b = -1;
 };
+/// x^2 for x = m·2^e, m in [0.5, 1) or 0, back in that form: the product m·m is rounded
+/// exactly as vpow rounds its squares (they differ from it only by a power of two, and
+/// both stay normal), the renormalisation to [0.5, 1) is exact.
+inline void square_normalised(double& m, double& e) {
+    m *= m;
+    e += e;
+    if (m < 0.5) {
+        m *= 2.0;
+        e -= 1.0;
+    }
+}
+/// Fills the tables of repeated squares of one lane (see legendre_chunk).
+inline void fill_squares(double x, double (*pm)[chunk_lanes], float (*pe)[chunk_lanes], int j) {
+    double m = x, e = 0;
+    for (int i = 0; i < power_levels; ++i) {
+        pm[i][j] = m;
+        pe[i][j] = static_cast<float>(e);  // |e| ≤ 2^i: exact in float
+        square_normalised(m, e);
+    }
+}
 inline void chunk_up(std::vector<lane> lanes, double x0, std::vector<legendre_chunk>& out) {
     // Equator first (|u| = 1 − |cos θ| descending), so the dead-chunk break sees the poles last.
     std::stable_sort(lanes.begin(), lanes.end(),
@@ -117,9 +148,9 @@ inline void chunk_up(std::vector<lane> lanes, double x0, std::vector<legendre_ch
             const auto& t = lanes[k].t;
             int e = 0;
             c.u[j] = t.u;
-            c.cm[j] = std::frexp(t.c, &e);
+            fill_squares(std::frexp(t.c, &e), c.cpm, c.cpe, j);
             c.ce[j] = t.c == 0 ? 0 : e;
-            c.sm[j] = std::frexp(t.s, &e);
+            fill_squares(std::frexp(t.s, &e), c.spm, c.spe, j);
             c.se[j] = t.s == 0 ? 0 : e;
             c.out_a[j] = lanes[k].a;
             c.out_b[j] = lanes[k].b;
@@ -191,8 +222,23 @@ inline legendre_tasks make_legendre_tasks(std::span<const ring_trig> trig, int s
     return out;
 }
 
+/// Lanes join the sums once |μ_ℓ| ≥ 2^−significance_exponent. The scales between μ and λ
+/// (s_ℓ, and t_k of the two-degree chain) stay ≤ 1.13 (checked for L ≤ 8192), so a term
+/// left out is below 1.13·2^−60 ≈ 1e−18 of its coefficient, ≤ L·1e−18 ≈ 2e−15 of
+/// max |f_ℓm| per output at L = 2048, far below the rounding of the sums themselves
+/// (ducc0 starts its sums at the same 2^−60). The lanes between 2^−300 (the previous
+/// threshold) and 2^−60 were 9 % of the lane-steps of a GL L = 2048 spin-2 synthesis;
+/// skipping them: 0.461 → 0.446 s, outputs changed by 3e−16 of their maximum.
+#ifndef SPHAERA_SHT_SIGNIFICANCE_EXP
+#define SPHAERA_SHT_SIGNIFICANCE_EXP 60
+#endif
+inline constexpr int significance_exponent = SPHAERA_SHT_SIGNIFICANCE_EXP;
+static_assert(significance_exponent > 0 && significance_exponent <= 300, "the threshold must lie in (2^-300, 1)");
+
 namespace lk {
 
+/// The rescale factor from k = −1 to k = 0 (see rescale).
+inline constexpr double last_rescale = __builtin_ldexp(1.0, -(300 + significance_exponent));
 inline void renorm(vd& m, vd& e) {
     const vl small = m < 0x1p-400;
     m = small ? m * 0x1p400 : m;
@@ -218,29 +264,81 @@ inline void vpow(const vd& x, long p, vd& rm, vd& re) {
         }
     }
 }
+using vf = float __attribute__((vector_size(32)));
+/// x^p = rm[v]·2^re[v] for the lanes [off + 8v, off + 8v + 8) of one mantissa's tables of
+/// repeated squares (pm, pe of legendre_chunk), v < NB: the product of the entries of the
+/// set bits of p in increasing order, which is the product vpow forms. Its factors and
+/// partial products differ from vpow's by powers of two only and all are normal doubles
+/// (rm ≥ 2^−(set bits + 1) unless 0, so no renormalisation is needed), so every rounding
+/// is the same and rm·2^re equals vpow's rm·2^re exactly (tested bit for bit). Costs one
+/// multiply and one add per set bit instead of vpow's square, multiply and two
+/// renormalisations per bit. Bits from power_levels up square on the fly.
+template <int NB>
+[[gnu::always_inline]] inline void table_pow(const double (*pm)[chunk_lanes], const float (*pe)[chunk_lanes], int off,
+                                             long p, vd* rm, vd* re) {
+    vf ef[NB];  // exponent sums ≤ 2^power_levels in magnitude: exact in float
+    for (int v = 0; v < NB; ++v) {
+        rm[v] = vd{} + 1.0;
+        ef[v] = vf{};
+    }
+    int i = 0;
+    for (; p > 0 && i < power_levels; ++i, p >>= 1) {
+        if (!(p & 1)) continue;
+#pragma GCC unroll 8
+        for (int v = 0; v < NB; ++v) {
+            vd m;
+            vf e;
+            __builtin_memcpy(&m, pm[i] + off + vlen * v, sizeof(vd));
+            __builtin_memcpy(&e, pe[i] + off + vlen * v, sizeof(vf));
+            rm[v] *= m;
+            ef[v] += e;
+        }
+    }
+    for (int v = 0; v < NB; ++v) re[v] = __builtin_convertvector(ef[v], vd);
+    if (p == 0) return;
+    for (int v = 0; v < NB; ++v) {  // bits ≥ power_levels: continue the squares
+        vd bm;
+        vf be;
+        __builtin_memcpy(&bm, pm[power_levels - 1] + off + vlen * v, sizeof(vd));
+        __builtin_memcpy(&be, pe[power_levels - 1] + off + vlen * v, sizeof(vf));
+        vd bed = __builtin_convertvector(be, vd);
+        for (long q = p; q > 0; q >>= 1) {
+            bm *= bm;
+            bed += bed;
+            const vl small = bm < 0.5;
+            bm = small ? bm * 2.0 : bm;
+            bed = small ? bed - 1.0 : bed;
+            if (q & 1) {
+                rm[v] *= bm;
+                re[v] += bed;
+            }
+        }
+    }
+}
 inline void exp2i(const vd& e, vd& out) {  // 2^e for integral e in [−1022, 1023]
     const vl bits = (__builtin_convertvector(e, vl) + 1023) << 52;
     out = (vd)bits;
 }
 
 /// Start of the recursion at ℓ₀ = sd.l0 for NB vectors of lanes from vector v0 of the
-/// chunk: l1 = λ_ℓ₀·2^{−600k} (= μ_ℓ₀, s_ℓ₀ = 1), l0 = 0, k ≤ 0 (k = 0 where
-/// |λ_ℓ₀| ≥ 2^−300 or λ_ℓ₀ = 0).
+/// chunk: l0 = 0 and k ≤ 0 with l1 = λ_ℓ₀ (= μ_ℓ₀, s_ℓ₀ = 1) where k = 0 (|λ_ℓ₀| ≥
+/// 2^−significance_exponent, or λ_ℓ₀ = 0), else l1 = λ_ℓ₀·2^{−600k−D}, D = 300 −
+/// significance_exponent, |l1| in [2^−300, 2^300) (see rescale for the way to k = 0).
 template <int NB>
 inline void start_values(const legendre_chunk& ch, int v0, const start_data& sd, vd* u, vd* l0, vd* l1, vd* k) {
+    vd pm[NB], pe[NB], qm[NB], qe[NB];
+    table_pow<NB>(ch.cpm, ch.cpe, vlen * v0, sd.pc, pm, pe);
+    table_pow<NB>(ch.spm, ch.spe, vlen * v0, sd.ps, qm, qe);
     for (int v = 0; v < NB; ++v) {
         const int off = vlen * (v0 + v);
-        vd cm, ce, sm, se;
+        vd ce, se;
         __builtin_memcpy(&u[v], ch.u + off, sizeof(vd));
-        __builtin_memcpy(&cm, ch.cm + off, sizeof(vd));
         __builtin_memcpy(&ce, ch.ce + off, sizeof(vd));
-        __builtin_memcpy(&sm, ch.sm + off, sizeof(vd));
         __builtin_memcpy(&se, ch.se + off, sizeof(vd));
-        vd pm, pe, qm, qe;
-        vpow(cm, sd.pc, pm, pe);
-        vpow(sm, sd.ps, qm, qe);
-        vd m = pm * qm * sd.pref.mant;  // ≥ 2^−801 in magnitude unless 0
-        vd e = pe + qe + ce * static_cast<double>(sd.pc) + se * static_cast<double>(sd.ps) +
+        // A normal double unless 0 (≥ 2^−801 in vpow's scaling, far above that in
+        // table_pow's), so m and the mantissa below are vpow's up to a power of two.
+        vd m = pm[v] * qm[v] * sd.pref.mant;
+        vd e = pe[v] + qe[v] + ce * static_cast<double>(sd.pc) + se * static_cast<double>(sd.ps) +
                static_cast<double>(sd.pref.exp2);
         // m = mant·2^ex with mant in [0.5, 1), from the exponent bits.
         vl bits = (vl)m;
@@ -248,15 +346,17 @@ inline void start_values(const legendre_chunk& ch, int v0, const start_data& sd,
         bits = (bits & ~(static_cast<std::int64_t>(0x7ff) << 52)) | (static_cast<std::int64_t>(1022) << 52);
         const vd mant = (vd)bits;
         const vd t = e + __builtin_convertvector(ex, vd);
-        // k = −⌈(−300 − t)/600⌉ where t < −300, else 0; stored exponent t − 600k in [−300, 299].
-        const vd q = (-300.0 - t) * (1.0 / 600.0);
+        // Below the threshold (t < −significance_exponent ⇔ t' = t − D < −300):
+        // k = −⌈(−300 − t')/600⌉, stored exponent t' − 600k in [−300, 299]; else k = 0, exponent t.
+        const vd tp = t - static_cast<double>(300 - significance_exponent);
+        const vd q = (-300.0 - tp) * (1.0 / 600.0);
         vd qc = __builtin_convertvector(__builtin_convertvector(q, vl), vd);
         qc = (qc < q) ? qc + 1.0 : qc;
-        const vl low = t < -300.0;
+        const vl low = tp < -300.0;
         const vd kk = low ? -qc : vd{};
         const vl zero = m == 0.0;
         vd scale;
-        exp2i(t - 600.0 * kk, scale);
+        exp2i(low ? tp - 600.0 * kk : t, scale);
         l1[v] = zero ? vd{} : mant * scale;
         k[v] = zero ? vd{} : kk;
         l0[v] = vd{};
@@ -276,14 +376,17 @@ template <int NB>
 }
 /// Rescales lanes whose scaled value passed 2^300 (k < 0 only; true values with k = 0 stay
 /// below ~L), sets the masks f = (k == 0) and reports whether every lane now has k = 0.
+/// From k < −1 a lane moves up by 2^−600; from k = −1 to k = 0 (true value now ≥
+/// 2^−significance_exponent) by 2^−(300 + significance_exponent), back to its true value.
 template <int NB>
 [[gnu::always_inline]] inline bool rescale(vd* l0, vd* l1, vd* k, vd* f) {
     vd ks = vd{};
 #pragma GCC unroll 8
     for (int v = 0; v < NB; ++v) {
         const vl big = l1[v] * l1[v] > 0x1p600;
-        l1[v] = big ? l1[v] * 0x1p-600 : l1[v];
-        l0[v] = big ? l0[v] * 0x1p-600 : l0[v];
+        const vd fac = big ? ((k[v] == -1.0) ? vd{} + last_rescale : vd{} + 0x1p-600) : vd{} + 1.0;
+        l1[v] *= fac;
+        l0[v] *= fac;
         k[v] = big ? k[v] + 1.0 : k[v];
         f[v] = (k[v] == 0.0) ? vd{} + 1.0 : vd{};
         ks += k[v];
@@ -353,7 +456,7 @@ inline constexpr int synthesis_block_vectors = (Q == 2 && !Split) ? std::min(chu
 
 /// Runs the recursion of vectors [v0, v0 + NB) of one chunk from ℓ₀ to L − 1 and calls
 /// visit.template operator()<ℓ mod 2>(ℓ, w) with w[v] = μ_ℓ for every ℓ, where lanes still
-/// scaled (k < 0, true value below 2^−300) read 0. Two phases: while some lane is scaled,
+/// scaled (k < 0, true value below 2^−significance_exponent) read 0. Two phases: while some lane is scaled,
 /// w = μ·f with f ∈ {0, 1} per lane, updated only at a rescale (checked every 4 steps: a
 /// step grows |μ| by less than 2^14, far from overflowing the 2^300 trigger); then plain μ.
 /// Steps come in pairs so that the parity, and with it the accumulator each value feeds,
