@@ -32,7 +32,7 @@
 ///   the accumulators of every map (columns Q = maps × signs).
 /// - **Polar skipping.** Values start at ℓ₀ = max(|m|, |n|) from the closed form, in scaled
 ///   form (value·2^{600k}, integer k ≤ 0, exact power-of-two rescaling, no log/exp): a lane
-///   contributes only once k = 0, i.e. once |μ| ≥ 2^−significance_exponent = 2^−60. Chunks
+///   contributes only once k = 0, i.e. once |μ| ≥ 2^−significance_exponent = 2^−102. Chunks
 ///   are ordered from the equator to
 ///   the poles; once a whole chunk never becomes significant below L, the more polar
 ///   chunks of that hemisphere are skipped for that m (|λ_ℓm(θ)| falls towards the pole in
@@ -222,15 +222,17 @@ inline legendre_tasks make_legendre_tasks(std::span<const ring_trig> trig, int s
     return out;
 }
 
-/// Lanes join the sums once |μ_ℓ| ≥ 2^−significance_exponent. The scales between μ and λ
-/// (s_ℓ, and t_k of the two-degree chain) stay ≤ 1.13 (checked for L ≤ 8192), so a term
-/// left out is below 1.13·2^−60 ≈ 1e−18 of its coefficient, ≤ L·1e−18 ≈ 2e−15 of
-/// max |f_ℓm| per output at L = 2048, far below the rounding of the sums themselves
-/// (ducc0 starts its sums at the same 2^−60). The lanes between 2^−300 (the previous
-/// threshold) and 2^−60 were 9 % of the lane-steps of a GL L = 2048 spin-2 synthesis;
-/// skipping them: 0.461 → 0.446 s, outputs changed by 3e−16 of their maximum.
+/// Lanes join the sums once |μ_ℓ| ≥ 2^−significance_exponent = 2^−102. A lane's mask is
+/// updated at the rescale checks only (every 4 degree steps, every 2 two-degree steps), so
+/// it can join up to 3 steps late, and a step grows |μ| by less than 2^14 (2^28 for two
+/// degrees): the terms left out are below 2^(−102+42) = 2^−60 ≈ 8.7e−19 times the scale
+/// between μ and λ (s_ℓ, t_k ≤ 1.13 for every L ≤ 8192 checked), i.e. ≤ L·1e−18 ≈ 2e−15 of
+/// max |f_ℓm| per output at L = 2048, below the rounding of the sums themselves. Against
+/// the former 2^−300 this skips the lanes in between (most of the masked phase): GL
+/// L = 2048 spin-2 synthesis 0.461 → 0.446 s, outputs bit-identical to 2^−300 there
+/// (2^−60 itself changed them by 3e−16 of their maximum and saved no more).
 #ifndef SPHAERA_SHT_SIGNIFICANCE_EXP
-#define SPHAERA_SHT_SIGNIFICANCE_EXP 60
+#define SPHAERA_SHT_SIGNIFICANCE_EXP 102
 #endif
 inline constexpr int significance_exponent = SPHAERA_SHT_SIGNIFICANCE_EXP;
 static_assert(significance_exponent > 0 && significance_exponent <= 300, "the threshold must lie in (2^-300, 1)");
@@ -380,6 +382,20 @@ template <int NB>
 /// 2^−significance_exponent) by 2^−(300 + significance_exponent), back to its true value.
 template <int NB>
 [[gnu::always_inline]] inline bool rescale(vd* l0, vd* l1, vd* k, vd* f) {
+    // A lane passes 2^300 once per 2^600 of growth, so most checks find none: test that
+    // first (the squares' maximum over the block) and leave k, f and `all` (false while
+    // checks run) unchanged. The silent and masked phases were ~2.25× their recursion's
+    // cost with the full update at every check.
+    vd mx = l1[0] * l1[0];
+#pragma GCC unroll 8
+    for (int v = 1; v < NB; ++v) {
+        const vd sq = l1[v] * l1[v];
+        mx = (sq > mx) ? sq : mx;
+    }
+    const vl hit = mx > 0x1p600;
+    bool none = true;
+    for (int j = 0; j < vlen; ++j) none = none && hit[j] == 0;
+    if (none) return false;
     vd ks = vd{};
 #pragma GCC unroll 8
     for (int v = 0; v < NB; ++v) {

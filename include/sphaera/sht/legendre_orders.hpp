@@ -113,14 +113,28 @@ struct legendre_workspace {
           accv(4 * max_batch * static_cast<std::size_t>(L)), accv_y(accv.size()) {}
 };
 
-/// Column values of one order: re/im per ring (nrings each).
+/// Column values of one order: re/im of ring r at re[r·stride], im[r·stride] (nrings
+/// each): separate arrays (stride 1) or, for double columns, straight in the engine's
+/// complex column buffer (im = re + 1, stride 2), which saves a copy per order.
 struct column_ref {
     double* re = nullptr;
     double* im = nullptr;
+    std::ptrdiff_t stride = 1;
+    void set(int r, double vr, double vi) const { re[r * stride] = vr, im[r * stride] = vi; }
+    void zero(std::size_t n) const {
+        if (stride == 2 && im == re + 1) {
+            std::fill(re, re + 2 * n, 0.0);
+            return;
+        }
+        for (std::size_t r = 0; r < n; ++r) re[static_cast<std::ptrdiff_t>(r) * stride] = im[static_cast<std::ptrdiff_t>(r) * stride] = 0.0;
+    }
 };
 struct const_column_ref {
     const double* re = nullptr;
     const double* im = nullptr;
+    std::ptrdiff_t stride = 1;
+    [[nodiscard]] double real(int r) const { return re[r * stride]; }
+    [[nodiscard]] double imag(int r) const { return im[r * stride]; }
 };
 
 /// R_ℓ = √((ℓ²−m²)(ℓ²−n²)) for ℓ in [ℓ₀, L] and 1/R_ℓ for ℓ in (ℓ₀, L] (R_ℓ₀ = 0), in
@@ -326,12 +340,8 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                         int n, bool with_neg, int nmaps, const column_ref* pos, const column_ref* neg) {
     const std::size_t nr = tk.nrings;
     for (int b = 0; b < nmaps; ++b) {
-        std::fill(pos[b].re, pos[b].re + nr, 0.0);
-        std::fill(pos[b].im, pos[b].im + nr, 0.0);
-        if (with_neg) {
-            std::fill(neg[b].re, neg[b].re + nr, 0.0);
-            std::fill(neg[b].im, neg[b].im + nr, 0.0);
-        }
+        pos[b].zero(nr);
+        if (with_neg) neg[b].zero(nr);
     }
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
@@ -358,19 +368,19 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                     // Without the split (S = false) the one sum per column is in acc[0].
                     const double orr = S ? x * acc[S][q0][0][v][j] : 0.0, oi = S ? x * acc[S][q0][1][v][j] : 0.0;
                     const column_ref& P = pos[mb];
-                    if (a >= 0) P.re[a] = er + orr, P.im[a] = ei + oi;
+                    if (a >= 0) P.set(a, er + orr, ei + oi);
                     // Ring π − θ: spin 0 from the same chain (λ_ℓm(π−θ) = (−1)^{ℓ+m} λ_ℓm(θ)),
                     // m = 0 of spin ≠ 0 from (−1)^{ℓ+n}.
                     const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
-                    if (b >= 0 && (tk.spin0 || m0)) P.re[b] = sb * (er - orr), P.im[b] = sb * (ei - oi);
+                    if (b >= 0 && (tk.spin0 || m0)) P.set(b, sb * (er - orr), sb * (ei - oi));
                     if (Qm != 2) continue;
                     const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
                     const double pr = S ? x * acc[S][q1][0][v][j] : 0.0, pi = S ? x * acc[S][q1][1][v][j] : 0.0;
                     const column_ref& N = neg[mb];
                     // Order −m at π − θ from this chain; for spin 0 also at θ.
                     const double sc = Y ? sm : sn;
-                    if (b >= 0) N.re[b] = sc * (fr - pr), N.im[b] = sc * (fi - pi);
-                    if (tk.spin0 && a >= 0) N.re[a] = sm * (fr + pr), N.im[a] = sm * (fi + pi);
+                    if (b >= 0) N.set(b, sc * (fr - pr), sc * (fi - pi));
+                    if (tk.spin0 && a >= 0) N.set(a, sm * (fr + pr), sm * (fi + pi));
                 }
             }
         return true;
@@ -414,17 +424,17 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                     const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);  // q1 in bounds for Q = 1 too
                     // The transpose of synthesis_m's lane → ring map.
                     const const_column_ref& P = pos[mb];
-                    const double ar = a >= 0 ? P.re[a] : 0.0, ai = a >= 0 ? P.im[a] : 0.0;
+                    const double ar = a >= 0 ? P.real(a) : 0.0, ai = a >= 0 ? P.imag(a) : 0.0;
                     const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
                     const bool hb = b >= 0 && (tk.spin0 || m0);
-                    const double br = hb ? sb * P.re[b] : 0.0, bi = hb ? sb * P.im[b] : 0.0;
+                    const double br = hb ? sb * P.real(b) : 0.0, bi = hb ? sb * P.imag(b) : 0.0;
                     g[0][q0][0][v][j] = ar + br, g[0][q0][1][v][j] = ai + bi;
                     g[1][q0][0][v][j] = x * (ar - br), g[1][q0][1][v][j] = x * (ai - bi);
                     if (Qm != 2) continue;
                     const const_column_ref& N = neg[mb];
                     const double sc = Y ? sm : sn;
-                    const double cr = tk.spin0 && a >= 0 ? sm * N.re[a] : 0.0, ci = tk.spin0 && a >= 0 ? sm * N.im[a] : 0.0;
-                    const double dr = b >= 0 ? sc * N.re[b] : 0.0, di = b >= 0 ? sc * N.im[b] : 0.0;
+                    const double cr = tk.spin0 && a >= 0 ? sm * N.real(a) : 0.0, ci = tk.spin0 && a >= 0 ? sm * N.imag(a) : 0.0;
+                    const double dr = b >= 0 ? sc * N.real(b) : 0.0, di = b >= 0 ? sc * N.imag(b) : 0.0;
                     g[0][q1][0][v][j] = cr + dr, g[0][q1][1][v][j] = ci + di;
                     g[1][q1][0][v][j] = x * (cr - dr), g[1][q1][1][v][j] = x * (ci - di);
                 }
