@@ -347,66 +347,79 @@ private:
         }
     }
     /// A column of the ℓ² + ℓ + m layout touches one cache line per ℓ at a growing stride,
-    /// which the hardware prefetchers miss: fetch the entries `ahead` degrees early. The
-    /// gather of a GL L = 2048 spin-2 order took 27 ms in all with 8 degrees ahead, 19 with
-    /// 32, 16 with 64 (alone, one thread); in the whole synthesis 32 and 64 both saved
-    /// ≈ 3 % against 8 (the adjoint's scatter is indifferent).
-    void prefetch_column(const value_type* alm, int l, int m, int q, bool write) const {
-        constexpr int ahead = 32;
-        if (l + ahead >= m_L) return;
-        const std::size_t base = static_cast<std::size_t>(l + ahead) * static_cast<std::size_t>(l + ahead + 1);
-        if (write) {
-            __builtin_prefetch(alm + base + static_cast<std::size_t>(m), 1);
-            if (q == 2) __builtin_prefetch(alm + base - static_cast<std::size_t>(m), 1);
-        } else {
-            __builtin_prefetch(alm + base + static_cast<std::size_t>(m), 0);
-            if (q == 2) __builtin_prefetch(alm + base - static_cast<std::size_t>(m), 0);
-        }
+    /// which the hardware prefetchers miss: gather and scatter fetch the entries
+    /// `prefetch_ahead` degrees early. The gather of a GL L = 2048 spin-2 order took 27 ms in
+    /// all with 8 degrees ahead, 19 with 32, 16 with 64 (alone, one thread); in the whole
+    /// synthesis 32 and 64 both saved ≈ 3 % against 8 (the adjoint's scatter is indifferent).
+    static constexpr int prefetch_ahead = 32;
+    /// Row ℓ of the ℓ² + ℓ + m layout, centred on m = 0.
+    static const value_type* row(const value_type* alm, int l) {
+        return alm + static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
+    }
+    static value_type* row(value_type* alm, int l) {
+        return alm + static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
     }
     /// Prepares ws.rec for order m and fills ws.alm ← (−1)^s f_ℓ,m (and f_ℓ,−m) as
     /// (L, Q, 2); on the real path Im f_ℓ0 is ignored.
     /// With nmaps > 1 (a batch), map b fills columns b·Q.. of (L, nmaps·Q, 2); map 0
-    /// prepares ws.rec.
+    /// prepares ws.rec. Loops on local pointers: with the vector members in the loop, GCC
+    /// reloaded them (and the flags) from memory at every degree, since the stores through
+    /// double* may alias them (12 ms for the warm gather of all orders at L = 2048).
     void gather(const value_type* alm, int m, field_kind f, legendre_workspace& ws, int b = 0, int nmaps = 1) const {
         const auto& sd = start(m);
         if (b == 0) prepare_coefficients(ws, m, -m_spin, sd, m_L);
-        const double sg = sign_s();
-        const int Q = with_neg(m, f) ? 2 : 1, l0 = sd.l0, stride = 2 * Q * nmaps, off = 2 * Q * b;
-        for (int l = l0; l < m_L; ++l) {
-            const std::size_t base = static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
-            prefetch_column(alm, l, m, Q, false);
-            const auto v = alm[base + static_cast<std::size_t>(m)];
-            const double w0 = sg;  // the kernels' scaling comes in synthesis_m (to_kernel_form)
-            double* d = ws.alm.data() + stride * l + off;
-            d[0] = w0 * static_cast<double>(v.real());
-            d[1] = (m == 0 && f == field_kind::real) ? 0.0 : w0 * static_cast<double>(v.imag());
-            if (Q == 2) {
-                const auto w = alm[base - static_cast<std::size_t>(m)];
-                d[2] = w0 * static_cast<double>(w.real());
-                d[3] = w0 * static_cast<double>(w.imag());
+        const double sg = sign_s();  // the kernels' scaling comes in synthesis_m (to_kernel_form)
+        const bool neg = with_neg(m, f), real0 = m == 0 && f == field_kind::real;
+        const int Q = neg ? 2 : 1, l0 = sd.l0, L = m_L;
+        const std::size_t stride = static_cast<std::size_t>(2 * Q * nmaps);
+        double* __restrict d = ws.alm.data() + 2 * Q * b;
+        const auto um = static_cast<std::ptrdiff_t>(m);
+        for (int l = l0; l < L; ++l) {
+            const value_type* r = row(alm, l);
+            if (l + prefetch_ahead < L) {
+                const value_type* rp = row(alm, l + prefetch_ahead);
+                __builtin_prefetch(rp + um, 0);
+                if (neg) __builtin_prefetch(rp - um, 0);
+            }
+            double* dl = d + stride * static_cast<std::size_t>(l);
+            const value_type v = r[um];
+            dl[0] = sg * static_cast<double>(v.real());
+            dl[1] = real0 ? 0.0 : sg * static_cast<double>(v.imag());
+            if (neg) {
+                const value_type w = r[-um];
+                dl[2] = sg * static_cast<double>(w.real());
+                dl[3] = sg * static_cast<double>(w.imag());
             }
         }
     }
     /// alm ← (−1)^s ws.alm for orders ±m (ℓ ≥ |m|; 0 below ℓ₀); on the real path the
-    /// negative orders by Hermitian symmetry and f_ℓ0 real.
+    /// negative orders by Hermitian symmetry and f_ℓ0 real. Local pointers as in gather.
     void scatter(const legendre_workspace& ws, int m, field_kind f, value_type* alm, int b = 0, int nmaps = 1) const {
         const double sg = sign_s(), sm = (m % 2 == 0) ? 1.0 : -1.0;
-        const int Q = with_neg(m, f) ? 2 : 1, l0 = start(m).l0, stride = 2 * Q * nmaps, off = 2 * Q * b;
-        for (int l = m; l < m_L; ++l) {
-            const std::size_t base = static_cast<std::size_t>(l) * static_cast<std::size_t>(l + 1);
-            prefetch_column(alm, l, m, Q == 2 || f == field_kind::real ? 2 : 1, true);
-            const double* d = ws.alm.data() + stride * l + off;
+        const bool neg = with_neg(m, f), real = f == field_kind::real;
+        const int Q = neg ? 2 : 1, l0 = start(m).l0, L = m_L;
+        const std::size_t stride = static_cast<std::size_t>(2 * Q * nmaps);
+        const double* __restrict d = ws.alm.data() + 2 * Q * b;
+        const auto um = static_cast<std::ptrdiff_t>(m);
+        const bool both = neg || (real && m > 0);  // whether −m is written too
+        for (int l = m; l < L; ++l) {
+            value_type* r = row(alm, l);
+            if (l + prefetch_ahead < L) {
+                value_type* rp = row(alm, l + prefetch_ahead);
+                __builtin_prefetch(rp + um, 1);
+                if (both) __builtin_prefetch(rp - um, 1);
+            }
+            const double* dl = d + stride * static_cast<std::size_t>(l);
             const bool zero = l < l0;
-            value_type p = zero ? value_type(0) : value_type(T(sg * d[0]), T(sg * d[1]));
-            if (f == field_kind::real) {
+            value_type p = zero ? value_type(0) : value_type(T(sg * dl[0]), T(sg * dl[1]));
+            if (real) {
                 if (m == 0) p = value_type(p.real(), T(0));
-                alm[base + static_cast<std::size_t>(m)] = p;
-                if (m > 0) alm[base - static_cast<std::size_t>(m)] = T(sm) * std::conj(p);
+                r[um] = p;
+                if (m > 0) r[-um] = T(sm) * std::conj(p);
                 continue;
             }
-            alm[base + static_cast<std::size_t>(m)] = p;
-            if (Q == 2)
-                alm[base - static_cast<std::size_t>(m)] = zero ? value_type(0) : value_type(T(sg * d[2]), T(sg * d[3]));
+            r[um] = p;
+            if (neg) r[-um] = zero ? value_type(0) : value_type(T(sg * dl[2]), T(sg * dl[3]));
         }
     }
     /// Double columns are read and written in ph itself (column_ref with stride 2); float

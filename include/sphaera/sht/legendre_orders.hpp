@@ -330,6 +330,46 @@ inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L
     }
 }
 
+/// +1 or −1 when the 8 rings r[0..8) are r[0] + j·step (all ≥ 0), else 0.
+inline int consecutive_rings(const int* r) {
+    const int d = r[1] - r[0];
+    if ((d != 1 && d != -1) || r[0] < 0 || r[0] + 7 * d < 0) return 0;
+    for (int j = 2; j < vlen; ++j)
+        if (r[j] != r[0] + j * d) return 0;
+    return d;
+}
+/// Writes re[j] + i·im[j] to ring r[j] of an interleaved complex column (rings r[0] + j·d,
+/// d = ±1): two vector stores at the lowest ring.
+inline void store_rings(double* col, const int* r, int d, const vd& re, const vd& im) {
+    // __builtin_shufflevector: GCC ≥ 12 and Clang (constant indices, hence two branches).
+    vd lo, hi;
+    if (d > 0) {
+        lo = __builtin_shufflevector(re, im, 0, 8, 1, 9, 2, 10, 3, 11);
+        hi = __builtin_shufflevector(re, im, 4, 12, 5, 13, 6, 14, 7, 15);
+    } else {
+        lo = __builtin_shufflevector(re, im, 7, 15, 6, 14, 5, 13, 4, 12);
+        hi = __builtin_shufflevector(re, im, 3, 11, 2, 10, 1, 9, 0, 8);
+    }
+    double* p = col + 2 * std::min(r[0], r[7]);
+    __builtin_memcpy(p, &lo, sizeof(vd));
+    __builtin_memcpy(p + vlen, &hi, sizeof(vd));
+}
+
+/// The transpose of store_rings: re[j], im[j] ← ring r[j] of an interleaved complex column.
+inline void load_rings(const double* col, const int* r, int d, vd& re, vd& im) {
+    vd lo, hi;
+    const double* p = col + 2 * std::min(r[0], r[7]);
+    __builtin_memcpy(&lo, p, sizeof(vd));
+    __builtin_memcpy(&hi, p + vlen, sizeof(vd));
+    if (d > 0) {
+        re = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
+        im = __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+    } else {
+        re = __builtin_shufflevector(lo, hi, 14, 12, 10, 8, 6, 4, 2, 0);
+        im = __builtin_shufflevector(lo, hi, 15, 13, 11, 9, 7, 5, 3, 1);
+    }
+}
+
 /// Synthesis of order m ≥ 0 (and −m when `with_neg`) for nmaps ≤ max_batch maps at once:
 /// ws.alm holds (−1)^s a_ℓ,±m as (L, Q, 2), Q = nmaps·(1 + with_neg), column
 /// b·(1 + with_neg) + (0: m, 1: −m) for map b, and ws.rec the recursion of (m, n); writes
@@ -350,12 +390,33 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     // need no parity split: the −m column's sign (−1)^ℓ goes into its coefficients.
     const bool split = tk.spin0 || m0;
     to_kernel_form(ws, sd, L, Qm * nmaps, Qm, !split);
+    bool interleaved = true;  // every column complex-interleaved (column_ref stride 2)
+    for (int b = 0; b < nmaps; ++b)
+        interleaved = interleaved && pos[b].stride == 2 && pos[b].im == pos[b].re + 1 &&
+                      (!with_neg || (neg[b].stride == 2 && neg[b].im == neg[b].re + 1));
     // One register block of a chunk: the chain's sums → ring values.
     auto block = [&]<int Q, int NB, bool Y, bool S>(const legendre_chunk& ch, int v0) -> bool {
         vd acc[2][Q][2][NB];
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         if (!synthesis_block<NB, Q, Y, S>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
-        for (int v = 0; v < NB; ++v)
+        for (int v = 0; v < NB; ++v) {
+            if constexpr (!S && !Y) {
+                // Chains without the split, columns straight in the complex buffer: a vector
+                // whose 8 rings are consecutive (every GL/HEALPix/… ring set sorted by θ)
+                // stores its 8 values with two vector stores per column.
+                if (Qm == 2 && interleaved) {
+                    const int* A = ch.out_a + (v0 + v) * vlen;
+                    const int* B = ch.out_b + (v0 + v) * vlen;
+                    const int da = consecutive_rings(A), db = consecutive_rings(B);
+                    if (da != 0 && db != 0) {
+                        for (int mb = 0; mb < Q / 2; ++mb) {
+                            store_rings(pos[mb].re, A, da, acc[0][2 * mb][0][v], acc[0][2 * mb][1][v]);
+                            store_rings(neg[mb].re, B, db, sn * acc[0][2 * mb + 1][0][v], sn * acc[0][2 * mb + 1][1][v]);
+                        }
+                        continue;
+                    }
+                }
+            }
             for (int j = 0; j < vlen; ++j) {
                 const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
                 if (a < 0 && b < 0) continue;
@@ -383,6 +444,7 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                     if (tk.spin0 && a >= 0) N.set(a, sm * (fr + pr), sm * (fi + pi));
                 }
             }
+        }
         return true;
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
@@ -407,6 +469,10 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
     const bool split = tk.spin0 || m0;  // as in synthesis_m
+    bool interleaved = true;  // as in synthesis_m
+    for (int b = 0; b < nmaps; ++b)
+        interleaved = interleaved && pos[b].stride == 2 && pos[b].im == pos[b].re + 1 &&
+                      (!with_neg || (neg[b].stride == 2 && neg[b].im == neg[b].re + 1));
     // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
     const int lz = std::min(sd.l0, L);
     bool used_x = false, used_y = false;
@@ -416,7 +482,24 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         if (!used) std::fill(accv.begin() + 2 * Qn * lz, accv.begin() + 2 * Qn * L, vd{});
         used = true;
         vd g[2][Q][2][NB];
-        for (int v = 0; v < NB; ++v)
+        for (int v = 0; v < NB; ++v) {
+            if constexpr (!S && !Y) {
+                // The transpose of synthesis_m's vector stores (g[1] is not read without the split).
+                if (Qm == 2 && interleaved) {
+                    const int* A = ch.out_a + (v0 + v) * vlen;
+                    const int* B = ch.out_b + (v0 + v) * vlen;
+                    const int da = consecutive_rings(A), db = consecutive_rings(B);
+                    if (da != 0 && db != 0) {
+                        for (int mb = 0; mb < Q / 2; ++mb) {
+                            load_rings(pos[mb].re, A, da, g[0][2 * mb][0][v], g[0][2 * mb][1][v]);
+                            load_rings(neg[mb].re, B, db, g[0][2 * mb + 1][0][v], g[0][2 * mb + 1][1][v]);
+                            g[0][2 * mb + 1][0][v] *= sn;
+                            g[0][2 * mb + 1][1][v] *= sn;
+                        }
+                        continue;
+                    }
+                }
+            }
             for (int j = 0; j < vlen; ++j) {
                 const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
                 const double x = Y ? ch.x0 + ch.u[lane] : 1.0;
@@ -439,6 +522,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                     g[1][q1][0][v][j] = x * (cr - dr), g[1][q1][1][v][j] = x * (ci - di);
                 }
             }
+        }
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         return adjoint_block<NB, Q, Y, S>(ch, v0, sd, kc, L, g, accv.data());
     };
