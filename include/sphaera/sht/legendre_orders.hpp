@@ -400,21 +400,36 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         if (!synthesis_block<NB, Q, Y, S>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
         for (int v = 0; v < NB; ++v) {
-            if constexpr (!S && !Y) {
-                // Chains without the split, columns straight in the complex buffer: a vector
-                // whose 8 rings are consecutive (every GL/HEALPix/… ring set sorted by θ)
-                // stores its 8 values with two vector stores per column.
-                if (Qm == 2 && interleaved) {
-                    const int* A = ch.out_a + (v0 + v) * vlen;
-                    const int* B = ch.out_b + (v0 + v) * vlen;
-                    const int da = consecutive_rings(A), db = consecutive_rings(B);
-                    if (da != 0 && db != 0) {
-                        for (int mb = 0; mb < Q / 2; ++mb) {
-                            store_rings(pos[mb].re, A, da, acc[0][2 * mb][0][v], acc[0][2 * mb][1][v]);
-                            store_rings(neg[mb].re, B, db, sn * acc[0][2 * mb + 1][0][v], sn * acc[0][2 * mb + 1][1][v]);
-                        }
-                        continue;
+            // Columns straight in the complex buffer and a vector whose 8 lanes feed 8
+            // consecutive rings on each side (every ring set sorted by θ, except lanes of
+            // unpaired rings and padding): two vector stores per column and side. The same
+            // values as the per-lane loop below.
+            if (interleaved) {
+                const int* A = ch.out_a + (v0 + v) * vlen;
+                const int* B = ch.out_b + (v0 + v) * vlen;
+                const int da = consecutive_rings(A), db = consecutive_rings(B);
+                if (da != 0 && db != 0) {
+                    vd x = vd{} + 1.0;
+                    if constexpr (Y) {
+                        __builtin_memcpy(&x, ch.u + (v0 + v) * vlen, sizeof(vd));
+                        x += ch.x0;
                     }
+                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
+                    for (int mb = 0; mb < Q / Qm; ++mb) {
+                        const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
+                        const vd er = acc[0][q0][0][v], ei = acc[0][q0][1][v];
+                        vd orr = vd{}, oi = vd{};
+                        if constexpr (S) orr = x * acc[1][q0][0][v], oi = x * acc[1][q0][1][v];
+                        store_rings(pos[mb].re, A, da, er + orr, ei + oi);
+                        if (tk.spin0 || m0) store_rings(pos[mb].re, B, db, sb * (er - orr), sb * (ei - oi));
+                        if (Qm != 2) continue;
+                        const vd fr = acc[0][q1][0][v], fi = acc[0][q1][1][v];
+                        vd pr = vd{}, pi = vd{};
+                        if constexpr (S) pr = x * acc[1][q1][0][v], pi = x * acc[1][q1][1][v];
+                        store_rings(neg[mb].re, B, db, sc * (fr - pr), sc * (fi - pi));
+                        if (tk.spin0) store_rings(neg[mb].re, A, da, sm * (fr + pr), sm * (fi + pi));
+                    }
+                    continue;
                 }
             }
             for (int j = 0; j < vlen; ++j) {
@@ -483,21 +498,41 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         used = true;
         vd g[2][Q][2][NB];
         for (int v = 0; v < NB; ++v) {
-            if constexpr (!S && !Y) {
-                // The transpose of synthesis_m's vector stores (g[1] is not read without the split).
-                if (Qm == 2 && interleaved) {
-                    const int* A = ch.out_a + (v0 + v) * vlen;
-                    const int* B = ch.out_b + (v0 + v) * vlen;
-                    const int da = consecutive_rings(A), db = consecutive_rings(B);
-                    if (da != 0 && db != 0) {
-                        for (int mb = 0; mb < Q / 2; ++mb) {
-                            load_rings(pos[mb].re, A, da, g[0][2 * mb][0][v], g[0][2 * mb][1][v]);
-                            load_rings(neg[mb].re, B, db, g[0][2 * mb + 1][0][v], g[0][2 * mb + 1][1][v]);
-                            g[0][2 * mb + 1][0][v] *= sn;
-                            g[0][2 * mb + 1][1][v] *= sn;
-                        }
-                        continue;
+            // The transpose of synthesis_m's vector stores (same values as the loop below).
+            if (interleaved) {
+                const int* A = ch.out_a + (v0 + v) * vlen;
+                const int* B = ch.out_b + (v0 + v) * vlen;
+                const int da = consecutive_rings(A), db = consecutive_rings(B);
+                if (da != 0 && db != 0) {
+                    vd x = vd{} + 1.0;
+                    if constexpr (Y) {
+                        __builtin_memcpy(&x, ch.u + (v0 + v) * vlen, sizeof(vd));
+                        x += ch.x0;
                     }
+                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
+                    const bool hb = tk.spin0 || m0;
+                    for (int mb = 0; mb < Q / Qm; ++mb) {
+                        const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
+                        vd ar, ai, br = vd{}, bi = vd{};
+                        load_rings(pos[mb].re, A, da, ar, ai);
+                        if (hb) {
+                            load_rings(pos[mb].re, B, db, br, bi);
+                            br *= sb, bi *= sb;
+                        }
+                        g[0][q0][0][v] = ar + br, g[0][q0][1][v] = ai + bi;
+                        g[1][q0][0][v] = x * (ar - br), g[1][q0][1][v] = x * (ai - bi);
+                        if (Qm != 2) continue;
+                        vd cr = vd{}, ci = vd{}, dr, di;
+                        if (tk.spin0) {
+                            load_rings(neg[mb].re, A, da, cr, ci);
+                            cr *= sm, ci *= sm;
+                        }
+                        load_rings(neg[mb].re, B, db, dr, di);
+                        dr *= sc, di *= sc;
+                        g[0][q1][0][v] = cr + dr, g[0][q1][1][v] = ci + di;
+                        g[1][q1][0][v] = x * (cr - dr), g[1][q1][1][v] = x * (ci - di);
+                    }
+                    continue;
                 }
             }
             for (int j = 0; j < vlen; ++j) {
