@@ -47,12 +47,14 @@ public:
         trig.reserve(g.nrings());
         for (const auto& r : g.rings()) trig.push_back(make_ring_trig(r.theta));
         m_tasks = make_legendre_tasks(trig, spin);
+        m_dead = dead_chunk_cache(L);
         const auto k = g.kind();
         if ((k == sampling::mw || k == sampling::mwss) && L <= g.exact_band_limit()) {
             const auto want = static_cast<std::size_t>(k == sampling::mw ? g.exact_band_limit() : g.exact_band_limit() + 1);
             if (g.nrings() == want) {
                 m_resampler = theta_resampler(k, g.exact_band_limit(), L, g[0].nphi);
                 m_node_tasks = make_legendre_tasks(m_resampler.nodes(), spin);
+                m_node_dead = dead_chunk_cache(L);
                 // MW rings are not symmetric about the equator: synthesise on the symmetric
                 // nodes and resample (MWSS rings are symmetric and used directly).
                 m_node_synthesis = k == sampling::mw;
@@ -422,6 +424,10 @@ private:
             if (neg) r[-um] = zero ? value_type(0) : value_type(T(sg * dl[2]), T(sg * dl[3]));
         }
     }
+    /// The first-dead-chunk cache of a task set (m_tasks or m_node_tasks).
+    [[nodiscard]] const dead_chunk_cache& dead_chunks(const legendre_tasks& tk) const {
+        return &tk == &m_node_tasks ? m_node_dead : m_dead;
+    }
     /// Double columns are read and written in ph itself (column_ref with stride 2); float
     /// ones go through the scratch columns and put_columns / get_columns.
     static constexpr bool direct_columns = std::is_same_v<T, double>;
@@ -441,7 +447,7 @@ private:
                 pos[b] = ph_column(ph[b], m, f);
                 if (with_neg(m, f)) neg[b] = ph_column(ph[b], -m, f);
             }
-        synthesis_m(tk, start(m), s.ws, m_L, m, -m_spin, with_neg(m, f), nmaps, pos, neg);
+        synthesis_m(tk, start(m), s.ws, m_L, m, -m_spin, with_neg(m, f), nmaps, pos, neg, &dead_chunks(tk));
     }
     /// The transpose of run_synthesis (columns from the scratch or, with ph, from ph[b]).
     void run_adjoint(const legendre_tasks& tk, int m, field_kind f, scratch& s, int nmaps = 1,
@@ -459,7 +465,7 @@ private:
                     neg[b] = {q, q + 1, 2};
                 }
             }
-        adjoint_m(tk, sd, s.ws, m_L, m, -m_spin, with_neg(m, f), nmaps, pos, neg);
+        adjoint_m(tk, sd, s.ws, m_L, m, -m_spin, with_neg(m, f), nmaps, pos, neg, &dead_chunks(tk));
     }
     /// Node/ring columns of map b of a batch: the first set (pr…) or the second (pr2…).
     static const std::vector<double>& set(const std::vector<double>& first, const std::vector<double>& second, int b) {
@@ -498,6 +504,8 @@ private:
     legendre_tasks m_tasks;           // the geometry's rings
     theta_resampler m_resampler;      // MW/MWSS only
     legendre_tasks m_node_tasks;      // the resampler's nodes
+    dead_chunk_cache m_dead;          // first dead chunks of m_tasks per order, learnt by the first call
+    dead_chunk_cache m_node_dead;     // the same for m_node_tasks
     bool m_node_synthesis = false;    // MW: synthesis through the nodes too
 };
 

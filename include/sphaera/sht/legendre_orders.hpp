@@ -14,8 +14,10 @@
 /// round trips at L = 2048 stay within ~1.3× of the degree chain's alone.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -236,16 +238,47 @@ inline void dispatch_columns(int Qn, F&& f) {
     }
 }
 
+/// Per ring set and order m ≥ 0, the index of the first dead chunk of the north and south
+/// lists (or their size), learnt by the first transform that runs the order: finding it
+/// costs a full silent recursion of that chunk from ℓ₀ to L (≈ 1.4 % of a GL L = 2048 spin-2
+/// synthesis), which later calls skip. Deadness is the same in every call (the same chains
+/// from the same start values; only blocks of all-zero lanes, padding or exact poles, which
+/// sit in the last chunk and add nothing, can read differently with other block widths), so
+/// the outputs do not depend on whether the entry was known. Entries are atomics: threads
+/// running the same plan may fill them concurrently with the same value.
+class dead_chunk_cache {
+public:
+    dead_chunk_cache() = default;
+    explicit dead_chunk_cache(int L) : m_n(2 * static_cast<std::size_t>(std::max(L, 0))) {
+        m_first = std::make_unique<std::atomic<int>[]>(m_n);
+        for (std::size_t i = 0; i < m_n; ++i) m_first[i].store(-1, std::memory_order_relaxed);
+    }
+    /// Entry of order m on side 0 (north) or 1 (south); null when the cache is empty.
+    [[nodiscard]] std::atomic<int>* at(int m, int side) const {
+        const auto i = 2 * static_cast<std::size_t>(m) + static_cast<std::size_t>(side);
+        return i < m_n ? &m_first[i] : nullptr;
+    }
+
+private:
+    std::size_t m_n = 0;
+    std::unique_ptr<std::atomic<int>[]> m_first;
+};
+
 /// Runs block.template operator()<Q, NB, Y, Split>(chunk, v0) (returns whether the block
 /// was alive) over the register blocks of NB vectors of each chunk in order, Y =
 /// chunk.ychain, and stops at the first dead chunk: chunks run from the equator to the
 /// poles, so the more polar ones are dead too. Split: whether the chains keep one sum per
 /// parity of ℓ (spin 0 and m = 0, where one chain feeds both rings of a pair); without it
-/// no chunk runs the two-degree chain (spin 0 only).
+/// no chunk runs the two-degree chain (spin 0 only). first_dead (may be null): the index of
+/// the first dead chunk when known (≥ 0), which is then not run, else recorded here.
 template <int Q, int NB, bool Split, class Block>
-inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block) {
+inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block, std::atomic<int>* first_dead = nullptr) {
     static_assert(chunk_vectors % NB == 0, "a chunk must split into whole register blocks");
-    for (const auto& ch : chunks) {
+    const int known = first_dead ? first_dead->load(std::memory_order_relaxed) : -1;
+    const int n = static_cast<int>(chunks.size()), end = known >= 0 ? std::min(known, n) : n;
+    int c = 0;
+    for (; c < end; ++c) {
+        const legendre_chunk& ch = chunks[static_cast<std::size_t>(c)];
         bool any = false;
         for (int v0 = 0; v0 < chunk_vectors; v0 += NB) {
             bool alive = false;
@@ -258,6 +291,7 @@ inline void run_chunks(const std::vector<legendre_chunk>& chunks, Block& block) 
         }
         if (!any) break;
     }
+    if (first_dead && known < 0) first_dead->store(c, std::memory_order_relaxed);
 }
 
 /// d (L, Qn, 2) ×= s_ℓ for ℓ in [ℓ₀, L), and with fold_parity also × (−1)^ℓ in the −m columns.
@@ -377,7 +411,8 @@ inline void load_rings(const double* col, const int* r, int d, vd& re, vd& im) {
 /// contributes). sd: start data of (m, n); m = 0 uses the m0 lists and ignores `neg`.
 /// One recursion per chain serves every map.
 inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m,
-                        int n, bool with_neg, int nmaps, const column_ref* pos, const column_ref* neg) {
+                        int n, bool with_neg, int nmaps, const column_ref* pos, const column_ref* neg,
+                        const dead_chunk_cache* dead = nullptr) {
     const std::size_t nr = tk.nrings;
     for (int b = 0; b < nmaps; ++b) {
         pos[b].zero(nr);
@@ -464,13 +499,15 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
+    std::atomic<int>* dn = dead ? dead->at(m, 0) : nullptr;  // m = 0 has one list pair either way
+    std::atomic<int>* ds = dead ? dead->at(m, 1) : nullptr;
     dispatch_columns(Qm * nmaps, [&]<int Q>() {
         if (split) {
-            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(north, block);
-            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(south, block);
+            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(north, block, dn);
+            run_chunks<Q, synthesis_block_vectors<Q, true>, true>(south, block, ds);
         } else {
-            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(north, block);
-            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(south, block);
+            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(north, block, dn);
+            run_chunks<Q, synthesis_block_vectors<Q, false>, false>(south, block, ds);
         }
     });
 }
@@ -479,7 +516,8 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
 /// `with_neg`) and writes Σ_r G λ into ws.alm as (L, Q, 2) (columns as in synthesis_m) for
 /// ℓ ≥ sd.l0 (zero elsewhere), with ws.rec the recursion of (m, n).
 inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_workspace& ws, int L, int m, int n,
-                      bool with_neg, int nmaps, const const_column_ref* pos, const const_column_ref* neg) {
+                      bool with_neg, int nmaps, const const_column_ref* pos, const const_column_ref* neg,
+                      const dead_chunk_cache* dead = nullptr) {
     const double sm = (m % 2 == 0) ? 1.0 : -1.0, sn = (n % 2 == 0) ? 1.0 : -1.0;
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
@@ -563,13 +601,15 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     };
     const auto& north = m0 ? tk.m0_north : tk.all_north;
     const auto& south = m0 ? tk.m0_south : tk.all_south;
+    std::atomic<int>* dn = dead ? dead->at(m, 0) : nullptr;  // m = 0 has one list pair either way
+    std::atomic<int>* ds = dead ? dead->at(m, 1) : nullptr;
     dispatch_columns(Qn, [&]<int Q>() {
         if (split) {
-            run_chunks<Q, adjoint_block_vectors<Q>, true>(north, block);
-            run_chunks<Q, adjoint_block_vectors<Q>, true>(south, block);
+            run_chunks<Q, adjoint_block_vectors<Q>, true>(north, block, dn);
+            run_chunks<Q, adjoint_block_vectors<Q>, true>(south, block, ds);
         } else {
-            run_chunks<Q, adjoint_block_vectors<Q>, false>(north, block);
-            run_chunks<Q, adjoint_block_vectors<Q>, false>(south, block);
+            run_chunks<Q, adjoint_block_vectors<Q>, false>(north, block, dn);
+            run_chunks<Q, adjoint_block_vectors<Q>, false>(south, block, ds);
         }
     });
     from_kernel_sums(ws, sd, L, Qn, used_x, used_y, Qm, !split);
