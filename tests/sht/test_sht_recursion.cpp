@@ -241,6 +241,114 @@ TEST_CASE("spin-0 Legendre chains (per degree, per two degrees) match a long-dou
     CHECK(worst_degree <= 2e-12);
 }
 
+namespace {
+namespace d = sht::detail;
+/// Whether start_values (tables of repeated squares) and start_values_vpow (binary powering,
+/// the way before the tables) give the same bits for NB vectors from v0.
+template <int NB>
+bool same_start_values(const d::legendre_chunk& ch, int v0, const d::start_data& sd) {
+    d::vd u[2][NB], l0[2][NB], l1[2][NB], k[2][NB];
+    d::lk::start_values<NB>(ch, v0, sd, u[0], l0[0], l1[0], k[0]);
+    d::lk::start_values_vpow<NB>(ch, v0, sd, u[1], l0[1], l1[1], k[1]);
+    return __builtin_memcmp(u[0], u[1], sizeof(u[0])) == 0 && __builtin_memcmp(l0[0], l0[1], sizeof(l0[0])) == 0 &&
+           __builtin_memcmp(l1[0], l1[1], sizeof(l1[0])) == 0 && __builtin_memcmp(k[0], k[1], sizeof(k[0])) == 0;
+}
+}  // namespace
+
+TEST_CASE("start values: powers from the tables of repeated squares equal vpow bit for bit",
+          "[sht][recursion][start]") {
+    // table_pows multiplies the same factors in the same order as vpow, scaled by powers of
+    // two only: mantissas and the total exponent must agree exactly, for every p up to
+    // 2·8192 (the bits above power_levels exercise the on-the-fly squares), for zero
+    // mantissas, for one power alone and for two together, and for blocks of 1 to 4
+    // vectors at every offset (odd blocks use a half-filled exponent accumulator).
+    const auto r = test::uniform<double>(std::size_t(2 * d::chunk_lanes), 91, 0.0, 1.0);
+    d::power_level pw[d::power_levels];
+    std::vector<double> x(std::size_t(2 * d::chunk_lanes));  // cos mantissas, then sin ones
+    for (std::size_t j = 0; j < x.size(); ++j) x[j] = 0.5 + 0.5 * r[j];
+    for (const std::size_t j : {0, 9, 40, 63}) x[j] = 0.0;
+    x[1] = x[33] = 0.5;
+    x[2] = x[34] = std::nextafter(1.0, 0.0);
+    x[17] = x[50] = std::nextafter(0.5, 1.0);
+    for (int w = 0; w < 2; ++w)
+        for (int j = 0; j < d::chunk_lanes; ++j)
+            d::lk::fill_squares(x[std::size_t(w * d::chunk_lanes + j)], 0, pw, w, j);
+    // vpow of every lane: mantissa and total exponent (frexp of rm plus re); 0 for zero.
+    auto reference = [&](int w, long p, std::vector<double>& mant, std::vector<double>& ex) {
+        mant.assign(std::size_t(d::chunk_lanes), 0.0);
+        ex.assign(std::size_t(d::chunk_lanes), 0.0);
+        for (int v = 0; v < d::chunk_vectors; ++v) {
+            d::vd xv, rm, re;
+            __builtin_memcpy(&xv, x.data() + w * d::chunk_lanes + d::vlen * v, sizeof(xv));
+            d::lk::vpow(xv, p, rm, re);
+            for (int j = 0; j < d::vlen; ++j) {
+                int e = 0;
+                mant[std::size_t(d::vlen * v + j)] = std::frexp(rm[j], &e);
+                ex[std::size_t(d::vlen * v + j)] = rm[j] == 0.0 ? 0.0 : e + re[j];
+            }
+        }
+    };
+    long mismatches = 0, checked = 0;
+    std::vector<double> mc, ec, ms, es;
+    auto check_block = [&]<int NB>(int v0, long pc, long ps) {
+        d::vd cm[NB], sm[NB], e[NB];
+        d::lk::table_pows<NB>(pw, d::vlen * v0, pc, ps, cm, sm, e);
+        for (int v = 0; v < NB; ++v)
+            for (int j = 0; j < d::vlen; ++j) {
+                const std::size_t l = std::size_t(d::vlen * (v0 + v) + j);
+                int xc = 0, xs = 0;
+                const double fc = std::frexp(cm[v][j], &xc), fs = std::frexp(sm[v][j], &xs);
+                const bool zero = mc[l] == 0.0 || ms[l] == 0.0;
+                const bool same = fc == mc[l] && fs == ms[l] &&
+                                  (zero || e[v][j] + xc + xs == ec[l] + es[l]);
+                mismatches += same ? 0 : 1;
+                ++checked;
+            }
+    };
+    for (long p = 0; p <= 2 * 8192; ++p) {
+        const long q = (p * 7919) % (2 * 8192 + 1);
+        for (const auto& [pc, ps] : {std::pair{p, 0L}, std::pair{0L, p}, std::pair{p, q}}) {
+            reference(0, pc, mc, ec);
+            reference(1, ps, ms, es);
+            check_block.template operator()<4>(0, pc, ps);
+            check_block.template operator()<2>(int(p % 3), pc, ps);
+            check_block.template operator()<3>(int(p % 2), pc, ps);
+            check_block.template operator()<1>(int(p % 4), pc, ps);
+        }
+    }
+    INFO(checked << " lane powers checked");
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("start values from the tables equal the vpow-based ones bit for bit", "[sht][recursion][start]") {
+    // Every order of spins 0, 2, 3 at L = 2048 and L = 10000 (powers beyond the tables), on
+    // chunks with equatorial, polar and near-pole lanes of both hemispheres and padding.
+    std::vector<double> th{1e-4, 1e-3, pi - 1e-4};
+    for (int i = 0; i < 61; ++i) th.push_back(0.003 + (pi - 0.006) * i / 60.0);
+    for (int i = 0; i < 20; ++i) th.push_back(0.02 * (i + 1));
+    std::vector<d::ring_trig> trig;
+    for (const double t : th) trig.push_back(d::make_ring_trig(t));
+    long checked = 0, mismatches = 0;
+    for (const int spin : {0, 2, 3}) {
+        const auto tasks = d::make_legendre_tasks(trig, spin);
+        for (const int L : {2048, 10000}) {
+            const auto starts = d::make_start_data(L, -spin);
+            for (const auto* list : {&tasks.all_north, &tasks.all_south, &tasks.m0_north, &tasks.m0_south})
+                for (const auto& ch : *list)
+                    for (std::size_t i = 0; i < starts.size(); i += (L > 2048 ? 7 : 1)) {
+                        const auto& sd = starts[i];
+                        bool ok = same_start_values<4>(ch, 0, sd) && same_start_values<2>(ch, 2, sd) &&
+                                  same_start_values<1>(ch, 1, sd);
+                        mismatches += ok ? 0 : 1;
+                        ++checked;
+                    }
+        }
+    }
+    INFO(checked << " (chunk, order) pairs");
+    CHECK(checked > 10000);
+    CHECK(mismatches == 0);
+}
+
 TEST_CASE("normalized_wigner_d rejects bad arguments", "[sht][recursion][errors]") {
     CHECK_THROWS_AS(sht::normalized_wigner_d(0, 0, 0, 1.0), invalid_argument);
     CHECK_THROWS_AS(sht::normalized_wigner_d(4, 4, 0, 1.0), invalid_argument);

@@ -65,21 +65,30 @@ inline constexpr int chunk_lanes = vlen * chunk_vectors;
 
 /// Levels of the tables of repeated squares in legendre_chunk: powers p < 2^power_levels
 /// (p ≤ L − 1 + |s|: L up to ~8190) read only the tables, higher bits square on the fly.
-/// Each level is 384 bytes per chunk (12 bytes per lane and mantissa), read only where p
-/// has its bit set, so unused levels cost memory but no cache traffic.
 inline constexpr int power_levels = 13;
+/// One level i of a chunk's tables of repeated squares: y^(2^i) = m[w][j]·2^e[w][j] for
+/// lane j and y = cos(θ/2) (w = 0) or sin(θ/2) (w = 1), m in [0.5, 1) or 0, e an integer,
+/// |e| ≤ 2^i·(1 + |ey|) with ey ≥ −1073 the exponent of y. Since cos² + sin² = 1, at most
+/// one of the two has ey < 0 by more than 1, so the sums over the levels of both tables
+/// that table_pows forms stay below 2^power_levels·1077 < 2^24: exact in float. Both of a
+/// level's tables share 12 cache lines; a power reads only the levels of its set bits (and
+/// p_c, p_s differ by 2|s|, so their high bits mostly coincide).
+struct power_level {
+    alignas(64) double m[2][chunk_lanes] = {};
+    float e[2][chunk_lanes] = {};
+};
+static_assert((1L << power_levels) * 1077L < (1L << 24), "exponent sums of the levels must be exact in float");
 
 /// One chunk of recursion angles on one side of the equator (x0 = cos of the nearer pole).
-/// Lane j: cos θ = x0 + u[j] (see ring_trig), cos(θ/2) = cm·2^ce, sin(θ/2) = sm·2^se
-/// (mantissas cm, sm in [0.5, 1) or 0), and the rings its two outputs go to (−1: none).
-/// The start values need cm^pc and sm^ps for every order; the chunk keeps the repeated
-/// squares x^(2^i) = pm[i]·2^pe[i] (x = cm: cpm/cpe, x = sm: spm/spe; pm in [0.5, 1) or
-/// 0, pm[0] = x) so that a power is a product of table entries (see lk::table_pow).
+/// Lane j: cos θ = x0 + u[j] (see ring_trig), and the rings its two outputs go to (−1:
+/// none). The start values need cos^pc(θ/2) sin^ps(θ/2) for every order; the chunk keeps
+/// the repeated squares of cos(θ/2) and sin(θ/2) (pw; level 0: cos(θ/2) = cm·2^ce in
+/// pw[0].m[0], pw[0].e[0], sin(θ/2) = sm·2^se in pw[0].m[1], pw[0].e[1]) so that a power
+/// is a product of table entries (see lk::table_pows).
 struct legendre_chunk {
     double x0 = 1;
-    alignas(64) double u[chunk_lanes] = {}, ce[chunk_lanes] = {}, se[chunk_lanes] = {};
-    alignas(64) double cpm[power_levels][chunk_lanes] = {}, spm[power_levels][chunk_lanes] = {};
-    alignas(64) float cpe[power_levels][chunk_lanes] = {}, spe[power_levels][chunk_lanes] = {};
+    alignas(64) double u[chunk_lanes] = {};
+    power_level pw[power_levels];
     int out_a[chunk_lanes], out_b[chunk_lanes];
     /// Spin 0: every lane has |cos θ| ≥ spin0_chain_min_cos, so the chunk runs the
     /// two-degree chain (run_chain_y); chunks nearer the equator run the degree chain.
@@ -125,12 +134,14 @@ inline void square_normalised(double& m, double& e) {
         e -= 1.0;
     }
 }
-/// Fills the tables of repeated squares of one lane (see legendre_chunk).
-inline void fill_squares(double x, double (*pm)[chunk_lanes], float (*pe)[chunk_lanes], int j) {
-    double m = x, e = 0;
+/// Fills the tables of repeated squares of y = x·2^ex (mantissa x in [0.5, 1) or 0; w = 0:
+/// y = cos(θ/2), 1: sin(θ/2)) of lane j. The exponents carry ex·2^i, so that a sum over
+/// the set bits of p is the exponent of y^p, mantissa part and ex·p together.
+inline void fill_squares(double x, int ex, power_level* pw, int w, int j) {
+    double m = x, e = ex;
     for (int i = 0; i < power_levels; ++i) {
-        pm[i][j] = m;
-        pe[i][j] = static_cast<float>(e);  // |e| ≤ 2^i: exact in float
+        pw[i].m[w][j] = m;
+        pw[i].e[w][j] = static_cast<float>(e);  // |e| ≤ 2^i·(1 + |ex|), ex ≥ −1074
         square_normalised(m, e);
     }
 }
@@ -138,8 +149,10 @@ inline void chunk_up(std::vector<lane> lanes, double x0, std::vector<legendre_ch
     // Equator first (|u| = 1 − |cos θ| descending), so the dead-chunk break sees the poles last.
     std::stable_sort(lanes.begin(), lanes.end(),
                      [](const lane& p, const lane& q) { return std::abs(p.t.u) > std::abs(q.t.u); });
+    // In place: a chunk with its tables is ~10 KB, so no copies and no regrowth.
+    out.reserve(out.size() + (lanes.size() + chunk_lanes - 1) / chunk_lanes);
     for (std::size_t i = 0; i < lanes.size(); i += chunk_lanes) {
-        legendre_chunk c;
+        legendre_chunk& c = out.emplace_back();
         c.x0 = x0;
         for (int j = 0; j < chunk_lanes; ++j) {
             c.out_a[j] = c.out_b[j] = -1;
@@ -148,14 +161,13 @@ inline void chunk_up(std::vector<lane> lanes, double x0, std::vector<legendre_ch
             const auto& t = lanes[k].t;
             int e = 0;
             c.u[j] = t.u;
-            fill_squares(std::frexp(t.c, &e), c.cpm, c.cpe, j);
-            c.ce[j] = t.c == 0 ? 0 : e;
-            fill_squares(std::frexp(t.s, &e), c.spm, c.spe, j);
-            c.se[j] = t.s == 0 ? 0 : e;
+            const double cm = std::frexp(t.c, &e);
+            fill_squares(cm, t.c == 0 ? 0 : e, c.pw, 0, j);
+            const double sm = std::frexp(t.s, &e);
+            fill_squares(sm, t.s == 0 ? 0 : e, c.pw, 1, j);
             c.out_a[j] = lanes[k].a;
             c.out_b[j] = lanes[k].b;
         }
-        out.push_back(c);
     }
 }
 /// The same angle seen from the other pole: π − θ.
@@ -267,54 +279,93 @@ inline void vpow(const vd& x, long p, vd& rm, vd& re) {
     }
 }
 using vf = float __attribute__((vector_size(32)));
-/// x^p = rm[v]·2^re[v] for the lanes [off + 8v, off + 8v + 8) of one mantissa's tables of
-/// repeated squares (pm, pe of legendre_chunk), v < NB: the product of the entries of the
-/// set bits of p in increasing order, which is the product vpow forms. Its factors and
-/// partial products differ from vpow's by powers of two only and all are normal doubles
-/// (rm ≥ 2^−(set bits + 1) unless 0, so no renormalisation is needed), so every rounding
-/// is the same and rm·2^re equals vpow's rm·2^re exactly (tested bit for bit). Costs one
-/// multiply and one add per set bit instead of vpow's square, multiply and two
-/// renormalisations per bit. Bits from power_levels up square on the fly.
+using vf2 = float __attribute__((vector_size(64)));
+/// Continues the squares of one table past its last level for the bits q of a power
+/// from power_levels up (L ≳ 8190 only): rm ·= y^(q·2^power_levels), e += its exponent,
+/// with the squares rounded and renormalised as fill_squares does.
+inline void pow_beyond_tables(const double* m_last, const float* e_last, long q, vd& rm, vd& e) {
+    vd bm;
+    vf be;
+    __builtin_memcpy(&bm, m_last, sizeof(vd));
+    __builtin_memcpy(&be, e_last, sizeof(vf));
+    vd bed = __builtin_convertvector(be, vd);
+    for (; q > 0; q >>= 1) {
+        bm *= bm;
+        bed += bed;
+        const vl small = bm < 0.5;
+        bm = small ? bm * 2.0 : bm;
+        bed = small ? bed - 1.0 : bed;
+        if (q & 1) {
+            rm *= bm;
+            e += bed;
+        }
+    }
+}
+/// cos^pc(θ/2)·sin^ps(θ/2) = cm[v]·sm[v]·2^e[v] for the lanes [off + 8v, off + 8v + 8) of a
+/// chunk's tables of repeated squares (pw of legendre_chunk), v < NB. cm is the product of
+/// the mantissas of the set bits of pc in increasing order, which is the product vpow
+/// forms for the mantissa of cos(θ/2) (likewise sm): factors and partial products differ
+/// from vpow's by powers of two only and all are normal doubles (cm ≥ 2^−(set bits) unless
+/// 0, so no renormalisation is needed), so every rounding is the same and cm·2^(its
+/// exponent part) equals vpow's result exactly (tested bit for bit). The exponents, exact
+/// integers, are summed for both powers together, two vectors per 16-float add. Costs
+/// one multiply per set bit and vector instead of vpow's square, multiply and two
+/// renormalisations per bit; one pass over the levels serves both powers.
 template <int NB>
-[[gnu::always_inline]] inline void table_pow(const double (*pm)[chunk_lanes], const float (*pe)[chunk_lanes], int off,
-                                             long p, vd* rm, vd* re) {
-    vf ef[NB];  // exponent sums ≤ 2^power_levels in magnitude: exact in float
-    for (int v = 0; v < NB; ++v) {
-        rm[v] = vd{} + 1.0;
-        ef[v] = vf{};
-    }
-    int i = 0;
-    for (; p > 0 && i < power_levels; ++i, p >>= 1) {
-        if (!(p & 1)) continue;
+[[gnu::always_inline]] inline void table_pows(const power_level* pw, int off, long pc, long ps, vd* cm, vd* sm,
+                                              vd* e) {
+    constexpr int NH = (NB + 1) / 2;  // exponent accumulators, 16 lanes each (the last half-used for odd NB)
+    vf2 es[NH];
+    for (int v = 0; v < NB; ++v) cm[v] = sm[v] = vd{} + 1.0;
+    for (int h = 0; h < NH; ++h) es[h] = vf2{};
+    // Adds the exponents of table w at level i: 16 floats at a time, 8 for an odd NB's last vector.
+    auto add_exp = [&](int i, int w) __attribute__((always_inline)) {
+        const float* ep = pw[i].e[w] + off;
+#pragma GCC unroll 4
+        for (int h = 0; h < NB / 2; ++h) {
+            vf2 t;
+            __builtin_memcpy(&t, ep + 2 * vlen * h, sizeof(vf2));
+            es[h] += t;
+        }
+        if constexpr (NB % 2 == 1) {
+            vf t;
+            __builtin_memcpy(&t, ep + vlen * (NB - 1), sizeof(vf));
+            es[NH - 1] += __builtin_shufflevector(t, vf{}, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        }
+    };
+    long qc = pc, qs = ps;
+    for (int i = 0; i < power_levels && (qc | qs) != 0; ++i, qc >>= 1, qs >>= 1) {
+        if (qc & 1) {
 #pragma GCC unroll 8
-        for (int v = 0; v < NB; ++v) {
-            vd m;
-            vf e;
-            __builtin_memcpy(&m, pm[i] + off + vlen * v, sizeof(vd));
-            __builtin_memcpy(&e, pe[i] + off + vlen * v, sizeof(vf));
-            rm[v] *= m;
-            ef[v] += e;
+            for (int v = 0; v < NB; ++v) {
+                vd t;
+                __builtin_memcpy(&t, pw[i].m[0] + off + vlen * v, sizeof(vd));
+                cm[v] *= t;
+            }
+            add_exp(i, 0);
+        }
+        if (qs & 1) {
+#pragma GCC unroll 8
+            for (int v = 0; v < NB; ++v) {
+                vd t;
+                __builtin_memcpy(&t, pw[i].m[1] + off + vlen * v, sizeof(vd));
+                sm[v] *= t;
+            }
+            add_exp(i, 1);
         }
     }
-    for (int v = 0; v < NB; ++v) re[v] = __builtin_convertvector(ef[v], vd);
-    if (p == 0) return;
-    for (int v = 0; v < NB; ++v) {  // bits ≥ power_levels: continue the squares
-        vd bm;
-        vf be;
-        __builtin_memcpy(&bm, pm[power_levels - 1] + off + vlen * v, sizeof(vd));
-        __builtin_memcpy(&be, pe[power_levels - 1] + off + vlen * v, sizeof(vf));
-        vd bed = __builtin_convertvector(be, vd);
-        for (long q = p; q > 0; q >>= 1) {
-            bm *= bm;
-            bed += bed;
-            const vl small = bm < 0.5;
-            bm = small ? bm * 2.0 : bm;
-            bed = small ? bed - 1.0 : bed;
-            if (q & 1) {
-                rm[v] *= bm;
-                re[v] += bed;
-            }
-        }
+    for (int h = 0; h < NH; ++h) {
+        const vf lo = __builtin_shufflevector(es[h], es[h], 0, 1, 2, 3, 4, 5, 6, 7);
+        const vf hi = __builtin_shufflevector(es[h], es[h], 8, 9, 10, 11, 12, 13, 14, 15);
+        e[2 * h] = __builtin_convertvector(lo, vd);
+        if (2 * h + 1 < NB) e[2 * h + 1] = __builtin_convertvector(hi, vd);
+    }
+    if ((qc | qs) == 0) return;
+    for (int v = 0; v < NB; ++v) {
+        const int o = off + vlen * v;
+        const power_level& last = pw[power_levels - 1];
+        if (qc) pow_beyond_tables(last.m[0] + o, last.e[0] + o, qc, cm[v], e[v]);
+        if (qs) pow_beyond_tables(last.m[1] + o, last.e[1] + o, qs, sm[v], e[v]);
     }
 }
 inline void exp2i(const vd& e, vd& out) {  // 2^e for integral e in [−1022, 1023]
@@ -322,46 +373,71 @@ inline void exp2i(const vd& e, vd& out) {  // 2^e for integral e in [−1022, 10
     out = (vd)bits;
 }
 
+/// l1, k and l0 of start_values from λ_ℓ₀ = m·2^e (m a normal double or 0).
+[[gnu::always_inline]] inline void scaled_start(const vd& m, const vd& e, vd& l0, vd& l1, vd& k) {
+    // m = mant·2^ex with mant in [0.5, 1), from the exponent bits.
+    vl bits = (vl)m;
+    const vl ex = ((bits >> 52) & 0x7ff) - 1022;
+    bits = (bits & ~(static_cast<std::int64_t>(0x7ff) << 52)) | (static_cast<std::int64_t>(1022) << 52);
+    const vd mant = (vd)bits;
+    const vd t = e + __builtin_convertvector(ex, vd);
+    // Below the threshold (t < −significance_exponent ⇔ t' = t − D < −300):
+    // k = −⌈(−300 − t')/600⌉, stored exponent t' − 600k in [−300, 299]; else k = 0, exponent t.
+    const vd tp = t - static_cast<double>(300 - significance_exponent);
+    const vd q = (-300.0 - tp) * (1.0 / 600.0);
+    vd qc = __builtin_convertvector(__builtin_convertvector(q, vl), vd);
+    qc = (qc < q) ? qc + 1.0 : qc;
+    const vl low = tp < -300.0;
+    const vd kk = low ? -qc : vd{};
+    const vl zero = m == 0.0;
+    vd scale;
+    exp2i(low ? tp - 600.0 * kk : t, scale);
+    l1 = zero ? vd{} : mant * scale;
+    k = zero ? vd{} : kk;
+    l0 = vd{};
+}
+
 /// Start of the recursion at ℓ₀ = sd.l0 for NB vectors of lanes from vector v0 of the
 /// chunk: l0 = 0 and k ≤ 0 with l1 = λ_ℓ₀ (= μ_ℓ₀, s_ℓ₀ = 1) where k = 0 (|λ_ℓ₀| ≥
 /// 2^−significance_exponent, or λ_ℓ₀ = 0), else l1 = λ_ℓ₀·2^{−600k−D}, D = 300 −
 /// significance_exponent, |l1| in [2^−300, 2^300) (see rescale for the way to k = 0).
+/// λ_ℓ₀ = pref·cos^pc(θ/2)·sin^ps(θ/2) from the chunk's tables of repeated squares
+/// (table_pows); bit for bit what start_values_vpow computes.
 template <int NB>
 inline void start_values(const legendre_chunk& ch, int v0, const start_data& sd, vd* u, vd* l0, vd* l1, vd* k) {
-    vd pm[NB], pe[NB], qm[NB], qe[NB];
-    table_pow<NB>(ch.cpm, ch.cpe, vlen * v0, sd.pc, pm, pe);
-    table_pow<NB>(ch.spm, ch.spe, vlen * v0, sd.ps, qm, qe);
+    vd pm[NB], qm[NB], pqe[NB];
+    table_pows<NB>(ch.pw, vlen * v0, sd.pc, sd.ps, pm, qm, pqe);
+    for (int v = 0; v < NB; ++v) {
+        __builtin_memcpy(&u[v], ch.u + vlen * (v0 + v), sizeof(vd));
+        // A normal double unless 0 (≥ 2^−801 in vpow's scaling, far above that in
+        // table_pows'), so m and its mantissa are vpow's up to a power of two; the
+        // exponents are integers, summed exactly in any order.
+        const vd m = pm[v] * qm[v] * sd.pref.mant;
+        const vd e = pqe[v] + static_cast<double>(sd.pref.exp2);
+        scaled_start(m, e, l0[v], l1[v], k[v]);
+    }
+}
+/// start_values by vpow on the mantissas (the way before the tables): the reference the
+/// tests and benchmarks/bench_start_values.cpp compare start_values with.
+template <int NB>
+inline void start_values_vpow(const legendre_chunk& ch, int v0, const start_data& sd, vd* u, vd* l0, vd* l1, vd* k) {
     for (int v = 0; v < NB; ++v) {
         const int off = vlen * (v0 + v);
-        vd ce, se;
+        vd cm, sm;
+        vf cef, sef;
         __builtin_memcpy(&u[v], ch.u + off, sizeof(vd));
-        __builtin_memcpy(&ce, ch.ce + off, sizeof(vd));
-        __builtin_memcpy(&se, ch.se + off, sizeof(vd));
-        // A normal double unless 0 (≥ 2^−801 in vpow's scaling, far above that in
-        // table_pow's), so m and the mantissa below are vpow's up to a power of two.
-        vd m = pm[v] * qm[v] * sd.pref.mant;
-        vd e = pe[v] + qe[v] + ce * static_cast<double>(sd.pc) + se * static_cast<double>(sd.ps) +
-               static_cast<double>(sd.pref.exp2);
-        // m = mant·2^ex with mant in [0.5, 1), from the exponent bits.
-        vl bits = (vl)m;
-        const vl ex = ((bits >> 52) & 0x7ff) - 1022;
-        bits = (bits & ~(static_cast<std::int64_t>(0x7ff) << 52)) | (static_cast<std::int64_t>(1022) << 52);
-        const vd mant = (vd)bits;
-        const vd t = e + __builtin_convertvector(ex, vd);
-        // Below the threshold (t < −significance_exponent ⇔ t' = t − D < −300):
-        // k = −⌈(−300 − t')/600⌉, stored exponent t' − 600k in [−300, 299]; else k = 0, exponent t.
-        const vd tp = t - static_cast<double>(300 - significance_exponent);
-        const vd q = (-300.0 - tp) * (1.0 / 600.0);
-        vd qc = __builtin_convertvector(__builtin_convertvector(q, vl), vd);
-        qc = (qc < q) ? qc + 1.0 : qc;
-        const vl low = tp < -300.0;
-        const vd kk = low ? -qc : vd{};
-        const vl zero = m == 0.0;
-        vd scale;
-        exp2i(low ? tp - 600.0 * kk : t, scale);
-        l1[v] = zero ? vd{} : mant * scale;
-        k[v] = zero ? vd{} : kk;
-        l0[v] = vd{};
+        __builtin_memcpy(&cm, ch.pw[0].m[0] + off, sizeof(vd));
+        __builtin_memcpy(&cef, ch.pw[0].e[0] + off, sizeof(vf));
+        __builtin_memcpy(&sm, ch.pw[0].m[1] + off, sizeof(vd));
+        __builtin_memcpy(&sef, ch.pw[0].e[1] + off, sizeof(vf));
+        const vd ce = __builtin_convertvector(cef, vd), se = __builtin_convertvector(sef, vd);
+        vd pm, pe, qm, qe;
+        vpow(cm, sd.pc, pm, pe);
+        vpow(sm, sd.ps, qm, qe);
+        const vd m = pm * qm * sd.pref.mant;  // ≥ 2^−801 in magnitude unless 0
+        const vd e = pe + qe + ce * static_cast<double>(sd.pc) + se * static_cast<double>(sd.ps) +
+                     static_cast<double>(sd.pref.exp2);
+        scaled_start(m, e, l0[v], l1[v], k[v]);
     }
 }
 
