@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <cstring>
 #include <numbers>
 #include <type_traits>
 #include <utility>
@@ -28,6 +29,7 @@
 #include "sphaera/backend/fftw_engine.hpp"
 #include "sphaera/backend/host_eval.hpp"
 #include "sphaera/backend/tags.hpp"
+#include "sphaera/core/bulk_memory.hpp"
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/view.hpp"
 #include "sphaera/sht/geometry.hpp"
@@ -43,6 +45,91 @@ namespace detail {
 template <class B>
 int thread_count(const B& b) {
     return sphaera::detail::host_threads(b);
+}
+
+/// Block transposes of the ring steps (plan and real_plan). The column buffer ph is
+/// (order c, ring), nr rings per order; a block of nb ≤ 8 rings r0.. reads or writes whole
+/// cache lines per order. Ring b's row takes columns c < h at neg[c] and c ≥ h at pos[c − h],
+/// times scale.
+template <class V>
+struct ring_slot {
+    V *neg, *pos;
+    double scale;
+};
+/// Each order's values lie in a different page of ph (nr apart), beyond the hardware
+/// prefetcher's reach: the transposes ask for order c + prefetch_orders while copying order
+/// c, so the misses overlap instead of stalling one at a time (GL L = 2048 spin 2: the
+/// synthesis transpose 25 → 18 ms; 16 orders ahead beat 8; blocks of 4 or 16 rings lost).
+inline constexpr std::size_t prefetch_orders = 16;
+template <int Write, class V>
+inline void prefetch_order(const V* p, std::size_t nr, std::size_t n, std::size_t c, std::size_t nc) {
+    if (c + prefetch_orders >= nc) return;
+#if defined(__GNUC__) || defined(__clang__)
+    const V* q = p + prefetch_orders * nr;
+    __builtin_prefetch(q, Write);
+    __builtin_prefetch(q + (n - 1), Write);
+#else
+    (void)p, (void)nr, (void)n;
+#endif
+}
+/// One complex value as one vector move (GCC copies std::complex as two scalar moves).
+template <class V>
+inline void copy_one(const V* from, V* to) {
+    std::memcpy(to, from, sizeof(V));
+}
+/// ph (columns 0..nc of rings r0..r0+nb) → rows; scaled only when some slot's scale ≠ 1 (an
+/// unweighted transform is a plain copy). NB = nb at compile time (0: run time).
+template <std::size_t NB, class V>
+void gather_block(const V* ph, std::size_t nr, std::size_t r0, std::size_t nb, std::size_t h, std::size_t nc,
+                  const ring_slot<V>* s, bool scaled) {
+    const std::size_t n = NB ? NB : nb;
+    const V* src = ph + r0;
+    if (!scaled) {
+        for (std::size_t c = 0; c < h; ++c, src += nr) {
+            prefetch_order<0>(src, nr, n, c, nc);
+            for (std::size_t b = 0; b < n; ++b) copy_one(src + b, s[b].neg + c);
+        }
+        for (std::size_t c = h; c < nc; ++c, src += nr) {
+            prefetch_order<0>(src, nr, n, c, nc);
+            for (std::size_t b = 0; b < n; ++b) copy_one(src + b, s[b].pos + (c - h));
+        }
+        return;
+    }
+    for (std::size_t c = 0; c < h; ++c, src += nr) {
+        prefetch_order<0>(src, nr, n, c, nc);
+        for (std::size_t b = 0; b < n; ++b) s[b].neg[c] = V(s[b].scale * std::complex<double>(src[b]));
+    }
+    for (std::size_t c = h; c < nc; ++c, src += nr) {
+        prefetch_order<0>(src, nr, n, c, nc);
+        for (std::size_t b = 0; b < n; ++b) s[b].pos[c - h] = V(s[b].scale * std::complex<double>(src[b]));
+    }
+}
+/// The transpose of gather_block: rows → ph (prefetching the lines it will write; non-
+/// temporal stores here were slower: 8 scattered 16-byte stores per order and line pair).
+template <std::size_t NB, class V>
+void scatter_block(const ring_slot<V>* s, std::size_t nb, V* ph, std::size_t nr, std::size_t r0, std::size_t h,
+                   std::size_t nc, bool scaled) {
+    const std::size_t n = NB ? NB : nb;
+    V* dst = ph + r0;
+    if (!scaled) {
+        for (std::size_t c = 0; c < h; ++c, dst += nr) {
+            prefetch_order<1>(dst, nr, n, c, nc);
+            for (std::size_t b = 0; b < n; ++b) copy_one(s[b].neg + c, dst + b);
+        }
+        for (std::size_t c = h; c < nc; ++c, dst += nr) {
+            prefetch_order<1>(dst, nr, n, c, nc);
+            for (std::size_t b = 0; b < n; ++b) copy_one(s[b].pos + (c - h), dst + b);
+        }
+        return;
+    }
+    for (std::size_t c = 0; c < h; ++c, dst += nr) {
+        prefetch_order<1>(dst, nr, n, c, nc);
+        for (std::size_t b = 0; b < n; ++b) dst[b] = V(s[b].scale * std::complex<double>(s[b].neg[c]));
+    }
+    for (std::size_t c = h; c < nc; ++c, dst += nr) {
+        prefetch_order<1>(dst, nr, n, c, nc);
+        for (std::size_t b = 0; b < n; ++b) dst[b] = V(s[b].scale * std::complex<double>(s[b].pos[c - h]));
+    }
 }
 }  // namespace detail
 
@@ -69,8 +156,10 @@ public:
 
     private:
         friend class plan;
-        std::vector<value_type> ph;                          // (2L−1, nrings)
-        std::vector<value_type> ph2;                         // (2L−1, nrings): map 1 of a batch pair, made by the first batched call
+        // Column buffers, huge-page backed where the system allows (bulk_memory.hpp): the
+        // ring steps walk them one order, and so one 4 KiB page, after another.
+        sphaera::detail::huge_page_array<value_type> ph;     // (2L−1, nrings)
+        sphaera::detail::huge_page_array<value_type> ph2;    // (2L−1, nrings): map 1 of a batch pair, made by the first batched call
         std::vector<typename engine_type::scratch> eng;      // (threads)
         std::vector<value_type> ring;                        // (threads, ring_stride)
         std::size_t ring_stride = 0;
@@ -236,8 +325,15 @@ private:
     /// nrings apart (a cache line and often a page each); a block of rings reads or writes
     /// whole cache lines through a per-thread (block, order) transpose instead.
     static constexpr std::size_t ring_block = 8;
+    /// Maps of at least this many bytes (beyond the last-level cache of the machines we
+    /// measure on) are written with non-temporal stores: read much later, if at all, and
+    /// otherwise first read into the cache line by line (GL L = 2048 spin 2: 10 → 6 ms).
+    static constexpr std::size_t stream_bytes = std::size_t(16) << 20;
+    /// Complex values per row of the per-thread block: a ring's spectrum (max_nphi) or its
+    /// 2L−1 orders, padded to 8 values so every row stays 64-byte aligned.
+    [[nodiscard]] std::size_t row_stride() const { return (std::max(m_geom.max_nphi(), ncol()) + 7) / 8 * 8; }
     [[nodiscard]] std::size_t ring_stride() const {
-        return m_geom.max_nphi() + m_ffts.scratch_size() + 16 + ring_block * ncol() + 8;
+        return ring_block * row_stride() + (m_geom.max_nphi() + 7) / 8 * 8 + m_ffts.scratch_size() + 8;
     }
     void check_workspace(const workspace& w) const {
         if (w.ph.size() != ph_size() || w.eng.size() < static_cast<std::size_t>(std::max(1, threads())) ||
@@ -252,87 +348,117 @@ private:
                                                    map_size());
         return nb;
     }
-    /// This thread's ring buffer in w (64-byte aligned), the FFT scratch after it and the
-    /// (ring_block, ncol) transpose block after that.
+    /// This thread's part of w.ring (64-byte aligned): ring_block rows of row_stride()
+    /// values, a fold buffer (max_nphi) for rings whose orders fold or rotate, the FFT scratch.
     struct ring_bufs {
-        value_type *buf, *scratch, *block;
+        value_type *rows, *fold, *scratch;
     };
     ring_bufs ring_buffers(workspace& w) const {
         int t = 0;
 #ifdef _OPENMP
         t = omp_get_thread_num();
 #endif
-        value_type* base = backend::detail::align64(w.ring.data() + static_cast<std::size_t>(t) * w.ring_stride);
-        value_type* scratch = base + m_geom.max_nphi() + 8;
-        return {base, scratch, scratch + m_ffts.scratch_size()};
+        value_type* rows = backend::detail::align64(w.ring.data() + static_cast<std::size_t>(t) * w.ring_stride);
+        value_type* fold = rows + ring_block * row_stride();
+        return {rows, fold, fold + (m_geom.max_nphi() + 7) / 8 * 8};
+    }
+    /// Where the block transpose puts ring b's orders: the orders m < 0 (columns c < L − 1)
+    /// from neg, m ≥ 0 (columns c ≥ L − 1) from pos, times scale. An unfolded ring's row is
+    /// its spectrum itself (m ≥ 0 at k = m, m < 0 at k = nphi + m; the ring steps then need
+    /// no copy between transpose and DFT); any other ring's row holds its 2L − 1 orders,
+    /// folded through the fold buffer (scale applied there, as before).
+    using ring_slot = detail::ring_slot<value_type>;
+    ring_slot slot_of(std::size_t r, value_type* row, bool weighted) const {
+        const ring& g = m_geom[r];
+        const auto h = static_cast<std::size_t>(m_L - 1);
+        if (unfolded(g)) return {row + g.nphi - h, row, weighted ? pixel_weight(r) : 1.0};
+        return {row, row + h, 1.0};
     }
 
     /// ph → map: per ring, fold the 2L−1 orders onto nphi frequencies with e^{imφ0} and
-    /// run a backward DFT in an aligned ring buffer. weighted: multiply by the pixel weight.
+    /// run a backward DFT into the map. weighted: multiply by the pixel weight.
     void ring_synthesis(const value_type* ph, value_type* map, bool weighted, workspace& w) const {
-        const std::size_t nr = m_geom.nrings(), nc = ncol(), nblk = (nr + ring_block - 1) / ring_block;
+        const std::size_t nr = m_geom.nrings(), nblk = (nr + ring_block - 1) / ring_block, rs = row_stride();
         const int L = m_L, nt = threads();
+        const bool stream = map_size() * sizeof(value_type) >= stream_bytes;
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            const auto [buf, scratch, block] = ring_buffers(w);
+            const auto [rows, fold, scratch] = ring_buffers(w);
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t ib = 0; ib < nblk; ++ib) {
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
-                for (std::size_t c = 0; c < nc; ++c)
-                    for (std::size_t b = 0; b < nb; ++b) block[b * nc + c] = ph[c * nr + r0 + b];
+                ring_slot s[ring_block];
+                bool scaled = false;
+                for (std::size_t b = 0; b < nb; ++b) {
+                    const ring& g = m_geom[r0 + b];
+                    s[b] = slot_of(r0 + b, rows + b * rs, weighted);
+                    scaled |= s[b].scale != 1.0;
+                    if (unfolded(g))  // frequencies L..nphi−L hold no order
+                        std::fill(rows + b * rs + L, rows + b * rs + (g.nphi - static_cast<std::size_t>(L - 1)),
+                                  value_type(0));
+                }
+                if (nb == ring_block) detail::gather_block<ring_block>(ph, nr, r0, nb, static_cast<std::size_t>(L - 1), ncol(), s, scaled);
+                else detail::gather_block<0>(ph, nr, r0, nb, static_cast<std::size_t>(L - 1), ncol(), s, scaled);
                 for (std::size_t b = 0; b < nb; ++b) {
                     const std::size_t r = r0 + b;
-                    const value_type* col = block + b * nc;
                     const ring& g = m_geom[r];
-                    std::fill(buf, buf + g.nphi, value_type(0));
-                    const double scale = weighted ? pixel_weight(r) : 1.0;
-                    if (unfolded(g)) {  // m ≥ 0 at k = m, m < 0 at k = nphi + m
-                        const auto h = static_cast<std::size_t>(L - 1);
-                        for (std::size_t k = 0; k <= h; ++k) buf[k] = value_type(scale * std::complex<double>(col[h + k]));
-                        for (std::size_t k = 0; k < h; ++k)
-                            buf[g.nphi - h + k] = value_type(scale * std::complex<double>(col[k]));
-                    } else {
+                    // The DFT runs out of place between the row and the fold buffer (both in
+                    // cache), then one sequential copy writes the map: the DFT's last pass
+                    // writes its output in strides, which straight into a map far larger than
+                    // the cache cost more than the copy (GL L = 2048: the FFT step 24 → 36 ms).
+                    value_type *in = rows + b * rs, *out = fold;
+                    if (!unfolded(g)) {  // fold the orders (in the row) into `fold`, the DFT back into the row
+                        const double scale = weighted ? pixel_weight(r) : 1.0;
+                        std::fill(fold, fold + g.nphi, value_type(0));
                         for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
-                            buf[k] += value_type(std::complex<double>(col[static_cast<std::size_t>(m + L - 1)]) * rot * scale);
+                            fold[k] += value_type(std::complex<double>(in[static_cast<std::size_t>(m + L - 1)]) * rot * scale);
                         });
+                        std::swap(in, out);
                     }
-                    m_ffts.get(g.nphi, backend::fft_direction::backward).execute(buf, scratch);
-                    std::copy(buf, buf + g.nphi, map + g.offset);
+                    m_ffts.get(g.nphi, backend::fft_direction::backward).execute(in, out, scratch);
+                    if (stream) sphaera::detail::stream_copy(out, map + g.offset, g.nphi);
+                    else std::copy(out, out + g.nphi, map + g.offset);
                 }
             }
+            if (stream) sphaera::detail::stream_fence();
         }
     }
     /// map → ph (the transpose of ring_synthesis).
     void ring_adjoint(const value_type* map, value_type* ph, bool weighted, workspace& w) const {
-        const std::size_t nr = m_geom.nrings(), nc = ncol(), nblk = (nr + ring_block - 1) / ring_block;
+        const std::size_t nr = m_geom.nrings(), nblk = (nr + ring_block - 1) / ring_block, rs = row_stride();
         const int L = m_L, nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            const auto [buf, scratch, block] = ring_buffers(w);
+            const auto [rows, fold, scratch] = ring_buffers(w);
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t ib = 0; ib < nblk; ++ib) {
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
+                ring_slot s[ring_block];
+                bool scaled = false;
                 for (std::size_t b = 0; b < nb; ++b) {
                     const std::size_t r = r0 + b;
-                    value_type* col = block + b * nc;
                     const ring& g = m_geom[r];
-                    std::copy(map + g.offset, map + g.offset + g.nphi, buf);
-                    m_ffts.get(g.nphi, backend::fft_direction::forward).execute(buf, scratch);
-                    const double scale = weighted ? pixel_weight(r) : 1.0;
-                    if (unfolded(g)) {
-                        const auto h = static_cast<std::size_t>(L - 1);
-                        for (std::size_t k = 0; k <= h; ++k) col[h + k] = value_type(scale * std::complex<double>(buf[k]));
-                        for (std::size_t k = 0; k < h; ++k)
-                            col[k] = value_type(scale * std::complex<double>(buf[g.nphi - h + k]));
-                    } else {
-                        for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
-                            col[static_cast<std::size_t>(m + L - 1)] =
-                                value_type(std::complex<double>(buf[k]) * std::conj(rot) * scale);
-                        });
+                    value_type* row = rows + b * rs;
+                    s[b] = slot_of(r, row, weighted);
+                    scaled |= s[b].scale != 1.0;
+                    const auto& dft = m_ffts.get(g.nphi, backend::fft_direction::forward);
+                    // One sequential copy of the ring into cache, then the DFT out of place
+                    // (reading the map in the DFT's strided order cost 2.5× the FFT time).
+                    if (unfolded(g)) {  // the spectrum is the row, read back by scatter
+                        std::copy(map + g.offset, map + g.offset + g.nphi, fold);
+                        dft.execute(fold, row, scratch);
+                        continue;
                     }
+                    std::copy(map + g.offset, map + g.offset + g.nphi, row);
+                    dft.execute(row, fold, scratch);
+                    const double scale = weighted ? pixel_weight(r) : 1.0;
+                    for_each_order(g, [&](int m, std::size_t k, std::complex<double> rot) {
+                        row[static_cast<std::size_t>(m + L - 1)] =
+                            value_type(std::complex<double>(fold[k]) * std::conj(rot) * scale);
+                    });
                 }
-                for (std::size_t c = 0; c < nc; ++c)
-                    for (std::size_t b = 0; b < nb; ++b) ph[c * nr + r0 + b] = block[b * nc + c];
+                if (nb == ring_block) detail::scatter_block<ring_block>(s, nb, ph, nr, r0, static_cast<std::size_t>(L - 1), ncol(), scaled);
+                else detail::scatter_block<0>(s, nb, ph, nr, r0, static_cast<std::size_t>(L - 1), ncol(), scaled);
             }
         }
     }

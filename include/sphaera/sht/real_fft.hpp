@@ -181,17 +181,20 @@ public:
     [[nodiscard]] std::size_t size() const { return m_n; }
     /// Whether forward_two/backward_two are the fast path for two rings of this length.
     [[nodiscard]] bool pairs() const { return m_paired; }
-    /// Complex values of scratch forward/backward need (0 for FFTW real plans).
+    /// Complex values of scratch forward/backward need (0 for FFTW real plans): the DFT's
+    /// input and output (out of place: in place, any_size_dft would copy its result back
+    /// from its own scratch, a pass over the ring for nothing) and its scratch.
     [[nodiscard]] std::size_t scratch_size() const {
-        return m_real.size() ? 0 : m_n + 16 + std::max(m_fwd.scratch_size(), m_bwd.scratch_size());
+        return m_real.size() ? 0 : 2 * pad8(m_n) + 8 + std::max(m_fwd.scratch_size(), m_bwd.scratch_size());
     }
     /// in: (n) real → out: (n/2 + 1) complex; scratch: (scratch_size()).
     void forward(const T* in, std::complex<T>* out, std::complex<T>* scratch) const {
         if (m_real.size()) return m_real.forward(in, out);
         std::complex<T>* a = backend::detail::align64(scratch);
+        std::complex<T>* z = a + pad8(m_n);
         for (std::size_t j = 0; j < m_n; ++j) a[j] = std::complex<T>(in[j], T(0));
-        m_fwd.execute(a, a + m_n + 8);
-        std::copy(a, a + m_n / 2 + 1, out);
+        m_fwd.execute(a, z, z + pad8(m_n));
+        std::copy(z, z + m_n / 2 + 1, out);
     }
     /// in: (n/2 + 1) complex (destroyed) → out: (n) real; scratch: (scratch_size()).
     void backward(std::complex<T>* in, T* out, std::complex<T>* scratch) const {
@@ -203,8 +206,9 @@ public:
         for (std::size_t k = 1; k <= half; ++k) a[k] = in[k];
         if (m_n % 2 == 0) a[half] = std::complex<T>(in[half].real(), T(0));
         for (std::size_t k = half + 1; k < m_n; ++k) a[k] = std::conj(a[m_n - k]);
-        m_bwd.execute(a, a + m_n + 8);
-        for (std::size_t j = 0; j < m_n; ++j) out[j] = a[j].real();
+        std::complex<T>* z = a + pad8(m_n);
+        m_bwd.execute(a, z, z + pad8(m_n));
+        for (std::size_t j = 0; j < m_n; ++j) out[j] = z[j].real();
     }
     /// forward() of two rings in one complex DFT (any form; the fast path where pairs()):
     /// in1, in2: (n) real → out1, out2: (n/2 + 1) complex; scratch: (scratch_size()).
@@ -217,7 +221,9 @@ public:
         }
         std::complex<T>* a = backend::detail::align64(scratch);
         for (std::size_t j = 0; j < m_n; ++j) a[j] = std::complex<T>(in1[j], in2[j]);
-        m_fwd.execute(a, a + m_n + 8);
+        std::complex<T>* const z = a + pad8(m_n);
+        m_fwd.execute(a, z, z + pad8(m_n));
+        a = z;
         // Z = X₁ + i X₂ with X₁,₂ Hermitian: X₁ = (Z_k + conj Z_{n−k})/2, X₂ = (Z_k − conj Z_{n−k})/(2i).
         out1[0] = std::complex<T>(a[0].real(), T(0));
         out2[0] = std::complex<T>(a[0].imag(), T(0));
@@ -245,7 +251,9 @@ public:
             a[m_n - k] = std::complex<T>(x1.real() + x2.imag(), x2.real() - x1.imag());
         }
         if (m_n % 2 == 0) a[half] = std::complex<T>(in1[half].real(), in2[half].real());
-        m_bwd.execute(a, a + m_n + 8);
+        std::complex<T>* const z = a + pad8(m_n);
+        m_bwd.execute(a, z, z + pad8(m_n));
+        a = z;
         for (std::size_t j = 0; j < m_n; ++j) {
             out1[j] = a[j].real();
             out2[j] = a[j].imag();
@@ -253,6 +261,7 @@ public:
     }
 
 private:
+    static std::size_t pad8(std::size_t n) { return (n + 7) / 8 * 8; }
     std::size_t m_n = 0;
     bool m_paired = false;
     fftw_real_pair<T> m_real;

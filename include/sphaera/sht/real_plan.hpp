@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sphaera/backend/tags.hpp"
+#include "sphaera/core/bulk_memory.hpp"
 #include "sphaera/core/error.hpp"
 #include "sphaera/core/view.hpp"
 #include "sphaera/sht/geometry.hpp"
@@ -63,10 +64,12 @@ public:
 
     private:
         friend class real_plan;
-        std::vector<coeff_type> ph;                      // (L, nrings)
-        std::vector<coeff_type> ph2;                     // (L, nrings): map 1 of a batch pair, made by the first batched call
-        std::vector<typename engine_type::scratch> eng;  // (threads)
-        std::vector<coeff_type> ring;                    // (threads, max_nphi/2 + 1)
+        // Column buffers, huge-page backed where the system allows (bulk_memory.hpp): the
+        // ring steps walk them one order, and so one 4 KiB page, after another.
+        sphaera::detail::huge_page_array<coeff_type> ph;   // (L, nrings)
+        sphaera::detail::huge_page_array<coeff_type> ph2;  // (L, nrings): map 1 of a batch pair, made by the first batched call
+        std::vector<typename engine_type::scratch> eng;    // (threads)
+        std::vector<coeff_type> ring;                      // (threads, ring_stride())
     };
 
     /// Precomputes start values, ring data and real FFT plans. Throws invalid_argument
@@ -229,13 +232,16 @@ private:
     /// nrings apart (a cache line and often a page each); a block of rings reads or writes
     /// whole cache lines through a per-thread (block, order) transpose instead.
     static constexpr std::size_t ring_block = 8;
-    /// Per-thread ring buffer: two half-spectra (rings of odd length go through the FFT in
-    /// pairs, see real_ring_dft), the FFT scratch, then the (ring_block, L) transpose block.
+    /// Values of a row of the per-thread block: a ring's half-spectrum or its L orders,
+    /// padded to 8 values (rows stay 64-byte aligned).
+    [[nodiscard]] std::size_t row_stride() const { return (std::max(half_size(), static_cast<std::size_t>(m_L)) + 7) / 8 * 8; }
+    [[nodiscard]] std::size_t half_stride() const { return (half_size() + 7) / 8 * 8; }
+    /// Per-thread ring buffer: ring_block rows, two fold buffers (half-spectra of rings
+    /// whose orders fold or rotate; rings of odd length go through the FFT in pairs, see
+    /// real_ring_dft), then the FFT scratch.
     [[nodiscard]] std::size_t ring_stride() const {
-        return 2 * half_size() + m_ffts.scratch_size() + ring_block * static_cast<std::size_t>(m_L);
+        return ring_block * row_stride() + 2 * half_stride() + m_ffts.scratch_size() + 8;
     }
-    [[nodiscard]] coeff_type* ring_fft_scratch(coeff_type* buf) const { return buf + 2 * half_size(); }
-    [[nodiscard]] coeff_type* ring_block_buffer(coeff_type* buf) const { return ring_fft_scratch(buf) + m_ffts.scratch_size(); }
     /// Whether rings b and b + 1 of a block (b + 1 < nb) share one paired FFT.
     [[nodiscard]] bool paired_rings(std::size_t r, std::size_t b, std::size_t nb) const {
         return b + 1 < nb && m_geom[r].nphi == m_geom[r + 1].nphi && m_ffts.get(m_geom[r].nphi).pairs();
@@ -253,13 +259,26 @@ private:
                                                    map_size());
         return nb;
     }
-    /// This thread's half-spectrum buffer in w.
-    coeff_type* ring_buffer(workspace& w) const {
+    /// This thread's part of w.ring (64-byte aligned): rows, fold buffers, FFT scratch.
+    struct ring_bufs {
+        coeff_type *rows, *fold1, *fold2, *scratch;
+    };
+    ring_bufs ring_buffers(workspace& w) const {
         int t = 0;
 #ifdef _OPENMP
         t = omp_get_thread_num();
 #endif
-        return w.ring.data() + static_cast<std::size_t>(t) * ring_stride();
+        coeff_type* rows = backend::detail::align64(w.ring.data() + static_cast<std::size_t>(t) * ring_stride());
+        coeff_type* fold1 = rows + ring_block * row_stride();
+        return {rows, fold1, fold1 + half_stride(), fold1 + 2 * half_stride()};
+    }
+    /// Where the block transpose puts ring r's L orders (row[c], times scale): an unfolded
+    /// ring's row is its half-spectrum itself (order m at k = m; scaled in the transpose),
+    /// any other ring's row holds its orders, folded into a fold buffer (scale applied there).
+    using ring_slot = detail::ring_slot<coeff_type>;
+    ring_slot slot_of(std::size_t r, coeff_type* row, bool weighted) const {
+        const double scale = weighted && unfolded(m_geom[r]) ? pixel_weight(r) : 1.0;
+        return {row, row, scale};
     }
     void check_sizes(const char* what, std::size_t nalm, std::size_t nmap) const {
         detail::check_transform_sizes("real_plan", what, m_L, nalm, alm_size(), nmap, map_size());
@@ -289,28 +308,33 @@ private:
     /// Σ_{|m|<L} F_m e^{imφ0} e^{imφ} with F_−m = conj(F_m) (orders folded modulo nphi), then c2r.
     void ring_synthesis(const coeff_type* ph, T* map, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings(), nc = static_cast<std::size_t>(m_L), nblk = (nr + ring_block - 1) / ring_block;
+        const std::size_t rs = row_stride();
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            coeff_type* const buf = ring_buffer(w);
-            coeff_type* const block = ring_block_buffer(buf);
+            const auto [rows, fold1, fold2, scratch] = ring_buffers(w);
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t ib = 0; ib < nblk; ++ib) {
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
-                for (std::size_t c = 0; c < nc; ++c)
-                    for (std::size_t b = 0; b < nb; ++b) block[b * nc + c] = ph[c * nr + r0 + b];
-                // Ring r0 + b's Hermitian half-spectrum into out.
-                auto half_spectrum = [&](std::size_t b, coeff_type* out) {
+                ring_slot s[ring_block];
+                bool scaled = false;
+                for (std::size_t b = 0; b < nb; ++b) {
+                    const ring& g = m_geom[r0 + b];
+                    s[b] = slot_of(r0 + b, rows + b * rs, weighted);
+                    scaled |= s[b].scale != 1.0;
+                    if (unfolded(g))  // the half-spectrum is zero above L − 1
+                        std::fill(rows + b * rs + nc, rows + b * rs + (g.nphi / 2 + 1), coeff_type(0));
+                }
+                if (nb == ring_block) detail::gather_block<ring_block>(ph, nr, r0, nb, 0, nc, s, scaled);
+                else detail::gather_block<0>(ph, nr, r0, nb, 0, nc, s, scaled);
+                // Ring r0 + b's Hermitian half-spectrum: its row if unfolded, else folded into `out`.
+                auto half_spectrum = [&](std::size_t b, coeff_type* out) -> coeff_type* {
                     const std::size_t r = r0 + b;
-                    const coeff_type* col = block + b * nc;
+                    const coeff_type* col = rows + b * rs;
                     const ring& g = m_geom[r];
+                    if (unfolded(g)) return rows + b * rs;
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
                     const double scale = weighted ? pixel_weight(r) : 1.0;
-                    if (unfolded(g)) {  // out = scale·col, zero above L − 1
-                        for (std::size_t k = 0; k < nc; ++k) out[k] = coeff_type(scale * std::complex<double>(col[k]));
-                        std::fill(out + nc, out + half + 1, coeff_type(0));
-                        return;
-                    }
                     std::fill(out, out + half + 1, coeff_type(0));
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                         const std::complex<double> v = std::complex<double>(col[static_cast<std::size_t>(m)]) * rot * scale;
@@ -320,19 +344,18 @@ private:
                             if (k2 <= half) out[static_cast<std::size_t>(k2)] += coeff_type(std::conj(v));
                         }
                     });
+                    return out;
                 };
-                coeff_type* const buf2 = buf + half_size();
                 for (std::size_t b = 0; b < nb;) {
                     const std::size_t r = r0 + b;
                     const auto& dft = m_ffts.get(m_geom[r].nphi);
-                    half_spectrum(b, buf);
+                    coeff_type* in1 = half_spectrum(b, fold1);
                     if (paired_rings(r, b, nb)) {
-                        half_spectrum(b + 1, buf2);
-                        dft.backward_two(buf, buf2, map + m_geom[r].offset, map + m_geom[r + 1].offset,
-                                         ring_fft_scratch(buf));
+                        coeff_type* in2 = half_spectrum(b + 1, fold2);
+                        dft.backward_two(in1, in2, map + m_geom[r].offset, map + m_geom[r + 1].offset, scratch);
                         b += 2;
                     } else {
-                        dft.backward(buf, map + m_geom[r].offset, ring_fft_scratch(buf));
+                        dft.backward(in1, map + m_geom[r].offset, scratch);
                         b += 1;
                     }
                 }
@@ -342,49 +365,56 @@ private:
     /// map → ph: (L, nrings) (the transpose of ring_synthesis on real maps).
     void ring_adjoint(const T* map, coeff_type* ph, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings(), nc = static_cast<std::size_t>(m_L), nblk = (nr + ring_block - 1) / ring_block;
+        const std::size_t rs = row_stride();
         const int nt = threads();
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            coeff_type* const buf = ring_buffer(w);
-            coeff_type* const block = ring_block_buffer(buf);
+            const auto [rows, fold1, fold2, scratch] = ring_buffers(w);
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t ib = 0; ib < nblk; ++ib) {
                 const std::size_t r0 = ib * ring_block, nb = std::min(ring_block, nr - r0);
-                // Ring r0 + b's orders from its half-spectrum `in`.
+                ring_slot s[ring_block];
+                bool scaled = false;
+                for (std::size_t b = 0; b < nb; ++b) {
+                    s[b] = slot_of(r0 + b, rows + b * rs, weighted);
+                    scaled |= s[b].scale != 1.0;
+                }
+                // Where ring r0 + b's half-spectrum goes: its row if unfolded (scaled by the
+                // transpose), else `fold`, from which orders() fills the row.
+                auto spectrum = [&](std::size_t b, coeff_type* fold) {
+                    return unfolded(m_geom[r0 + b]) ? rows + b * rs : fold;
+                };
                 auto orders = [&](std::size_t b, const coeff_type* in) {
                     const std::size_t r = r0 + b;
-                    coeff_type* col = block + b * nc;
                     const ring& g = m_geom[r];
+                    if (unfolded(g)) return;
+                    coeff_type* col = rows + b * rs;
                     const auto n = static_cast<long long>(g.nphi), half = n / 2;
                     const double scale = weighted ? pixel_weight(r) : 1.0;
-                    if (unfolded(g)) {
-                        for (std::size_t k = 0; k < nc; ++k) col[k] = coeff_type(scale * std::complex<double>(in[k]));
-                        return;
-                    }
                     for_each_order(g, [&](int m, long long k, std::complex<double> rot) {
                         const std::complex<double> c = k <= half ? std::complex<double>(in[static_cast<std::size_t>(k)])
                                                                  : std::conj(std::complex<double>(in[static_cast<std::size_t>(n - k)]));
                         col[static_cast<std::size_t>(m)] = coeff_type(c * std::conj(rot) * scale);
                     });
                 };
-                coeff_type* const buf2 = buf + half_size();
                 for (std::size_t b = 0; b < nb;) {
                     const std::size_t r = r0 + b;
                     const auto& dft = m_ffts.get(m_geom[r].nphi);
+                    coeff_type* out1 = spectrum(b, fold1);
                     if (paired_rings(r, b, nb)) {
-                        dft.forward_two(map + m_geom[r].offset, map + m_geom[r + 1].offset, buf, buf2,
-                                        ring_fft_scratch(buf));
-                        orders(b, buf);
-                        orders(b + 1, buf2);
+                        coeff_type* out2 = spectrum(b + 1, fold2);
+                        dft.forward_two(map + m_geom[r].offset, map + m_geom[r + 1].offset, out1, out2, scratch);
+                        orders(b, out1);
+                        orders(b + 1, out2);
                         b += 2;
                     } else {
-                        dft.forward(map + m_geom[r].offset, buf, ring_fft_scratch(buf));
-                        orders(b, buf);
+                        dft.forward(map + m_geom[r].offset, out1, scratch);
+                        orders(b, out1);
                         b += 1;
                     }
                 }
-                for (std::size_t c = 0; c < nc; ++c)
-                    for (std::size_t b = 0; b < nb; ++b) ph[c * nr + r0 + b] = block[b * nc + c];
+                if (nb == ring_block) detail::scatter_block<ring_block>(s, nb, ph, nr, r0, 0, nc, scaled);
+                else detail::scatter_block<0>(s, nb, ph, nr, r0, 0, nc, scaled);
             }
         }
     }
