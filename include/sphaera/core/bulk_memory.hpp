@@ -1,19 +1,12 @@
 #pragma once
 /// \file bulk_memory.hpp
-/// \brief Helpers for arrays much larger than the caches (the SHT plans' column buffers and
-/// maps, hundreds of MB at L ≥ 2048):
-///  - huge_page_array<T>: an owning, zero-initialised array whose storage is 2 MiB aligned
-///    and, on Linux, marked madvise(MADV_HUGEPAGE), so transparent huge pages back it where
-///    the system allows them ("madvise" or "always" mode; nothing changes in "never");
-///  - stream_copy / stream_fence: copies that write with non-temporal stores (x86-64), for
-///    an output written once and read much later, which would otherwise be read into the
-///    cache line by line before being overwritten (a third of the traffic).
-/// Both are plain fallbacks elsewhere (other architectures, small sizes, odd alignment).
+/// \brief huge_page_array<T>: an owning, zero-initialised array for buffers much larger
+/// than the caches (the SHT plans' column buffers, hundreds of MB at L ≥ 2048), whose storage
+/// is 2 MiB aligned and, on Linux, marked madvise(MADV_HUGEPAGE), so transparent huge pages
+/// back it where the system allows them ("madvise" or "always" mode; nothing changes in
+/// "never"). Only this allocation is advised; no system setting is touched.
 
-#include <algorithm>
-#include <complex>
 #include <cstddef>
-#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -22,12 +15,6 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
-#endif
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-#define SPHAERA_HAS_STREAM_STORES 1
-#else
-#define SPHAERA_HAS_STREAM_STORES 0
 #endif
 
 namespace sphaera::detail {
@@ -91,63 +78,5 @@ private:
     T* m_data = nullptr;
     std::size_t m_size = 0;
 };
-
-/// dst[0..n) = src[0..n) for float, double or std::complex of those, with non-temporal
-/// stores where available and dst is 16-byte aligned (8-byte for 8-byte types); a plain
-/// copy otherwise. After a series of stream copies, call stream_fence() before other
-/// threads may read dst (non-temporal stores are weakly ordered).
-template <class T>
-inline void stream_copy(const T* src, T* dst, std::size_t n) {
-    static_assert(std::is_trivially_copyable_v<T>, "stream_copy: T must be trivially copyable");
-#if SPHAERA_HAS_STREAM_STORES
-    const auto a = reinterpret_cast<std::uintptr_t>(dst);
-    if constexpr (sizeof(T) == 16) {
-        if (a % 16 == 0) {
-            const auto* s = reinterpret_cast<const double*>(src);
-            auto* d = reinterpret_cast<double*>(dst);
-            for (std::size_t i = 0; i < n; ++i) _mm_stream_pd(d + 2 * i, _mm_loadu_pd(s + 2 * i));
-            return;
-        }
-    } else if constexpr (sizeof(T) == 8) {
-        if (a % 8 == 0) {
-            const auto* s = reinterpret_cast<const unsigned char*>(src);
-            auto* d = reinterpret_cast<long long*>(dst);
-            for (std::size_t i = 0; i < n; ++i) {
-                long long v;
-                std::memcpy(&v, s + 8 * i, 8);
-                _mm_stream_si64(d + i, v);
-            }
-            return;
-        }
-    }
-#endif
-    std::copy(src, src + n, dst);
-}
-/// *dst = v with a non-temporal store where stream_copy would use one (dst aligned to
-/// min(sizeof(T), 16) bytes; T of 8 or 16 bytes), a plain store otherwise.
-template <class T>
-inline void stream_store(T* dst, const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>, "stream_store: T must be trivially copyable");
-#if SPHAERA_HAS_STREAM_STORES
-    if constexpr (sizeof(T) == 16) {
-        double d[2];
-        std::memcpy(d, &v, 16);
-        _mm_stream_pd(reinterpret_cast<double*>(dst), _mm_loadu_pd(d));
-        return;
-    } else if constexpr (sizeof(T) == 8) {
-        long long x;
-        std::memcpy(&x, &v, 8);
-        _mm_stream_si64(reinterpret_cast<long long*>(dst), x);
-        return;
-    }
-#endif
-    *dst = v;
-}
-/// Orders earlier stream_copy stores before later stores (a no-op without them).
-inline void stream_fence() {
-#if SPHAERA_HAS_STREAM_STORES
-    _mm_sfence();
-#endif
-}
 
 }  // namespace sphaera::detail

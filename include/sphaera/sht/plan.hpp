@@ -325,10 +325,6 @@ private:
     /// nrings apart (a cache line and often a page each); a block of rings reads or writes
     /// whole cache lines through a per-thread (block, order) transpose instead.
     static constexpr std::size_t ring_block = 8;
-    /// Maps of at least this many bytes (beyond the last-level cache of the machines we
-    /// measure on) are written with non-temporal stores: read much later, if at all, and
-    /// otherwise first read into the cache line by line (GL L = 2048 spin 2: 10 → 6 ms).
-    static constexpr std::size_t stream_bytes = std::size_t(16) << 20;
     /// Complex values per row of the per-thread block: a ring's spectrum (max_nphi) or its
     /// 2L−1 orders, padded to 8 values so every row stays 64-byte aligned.
     [[nodiscard]] std::size_t row_stride() const { return (std::max(m_geom.max_nphi(), ncol()) + 7) / 8 * 8; }
@@ -380,7 +376,6 @@ private:
     void ring_synthesis(const value_type* ph, value_type* map, bool weighted, workspace& w) const {
         const std::size_t nr = m_geom.nrings(), nblk = (nr + ring_block - 1) / ring_block, rs = row_stride();
         const int L = m_L, nt = threads();
-        const bool stream = map_size() * sizeof(value_type) >= stream_bytes;
 #pragma omp parallel num_threads(nt) if (nt > 1)
         {
             const auto [rows, fold, scratch] = ring_buffers(w);
@@ -406,6 +401,7 @@ private:
                     // cache), then one sequential copy writes the map: the DFT's last pass
                     // writes its output in strides, which straight into a map far larger than
                     // the cache cost more than the copy (GL L = 2048: the FFT step 24 → 36 ms).
+                    // Non-temporal stores for this copy measured no better than memmove's.
                     value_type *in = rows + b * rs, *out = fold;
                     if (!unfolded(g)) {  // fold the orders (in the row) into `fold`, the DFT back into the row
                         const double scale = weighted ? pixel_weight(r) : 1.0;
@@ -416,11 +412,9 @@ private:
                         std::swap(in, out);
                     }
                     m_ffts.get(g.nphi, backend::fft_direction::backward).execute(in, out, scratch);
-                    if (stream) sphaera::detail::stream_copy(out, map + g.offset, g.nphi);
-                    else std::copy(out, out + g.nphi, map + g.offset);
+                    std::copy(out, out + g.nphi, map + g.offset);
                 }
             }
-            if (stream) sphaera::detail::stream_fence();
         }
     }
     /// map → ph (the transpose of ring_synthesis).
