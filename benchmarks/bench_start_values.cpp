@@ -4,8 +4,8 @@
 // chunk of the m ≠ 0 task lists in blocks of NB = 4 vectors, as the spin ≠ 0 synthesis
 // runs them (the transforms skip dead polar chunks, so they start fewer blocks than this).
 // Arguments: {L, spin}. "CPU" is the process CPU time of one pass over all orders; the
-// counter "ns_per_block" divides it by the blocks started. Also times make_legendre_tasks
-// (plan-time cost of the tables).
+// counter "per_block" divides it by the blocks started (seconds, SI prefix). Also times
+// make_legendre_tasks (plan-time cost of the tables).
 #include <benchmark/benchmark.h>
 
 #include <sphaera/sht/legendre_kernels.hpp>
@@ -42,8 +42,8 @@ void bench_start(benchmark::State& state) {
                         ++blocks;
                     }
     }
-    state.counters["ns_per_block"] =
-        benchmark::Counter(static_cast<double>(blocks) * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["per_block"] =
+        benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void bench_tasks(benchmark::State& state) {

@@ -322,8 +322,9 @@ TEST_CASE("start values: powers from the tables of repeated squares equal vpow b
 
 TEST_CASE("start values from the tables equal the vpow-based ones bit for bit", "[sht][recursion][start]") {
     // Every order of spins 0, 2, 3 at L = 2048 and L = 10000 (powers beyond the tables), on
-    // chunks with equatorial, polar and near-pole lanes of both hemispheres and padding.
-    std::vector<double> th{1e-4, 1e-3, pi - 1e-4};
+    // chunks with equatorial, polar and near-pole lanes of both hemispheres and padding, a
+    // pole (sin(θ/2) = 0) and θ = 1e−300 (sin(θ/2) exponent −998: the largest table exponents).
+    std::vector<double> th{0.0, 1e-300, 1e-4, 1e-3, pi - 1e-4};
     for (int i = 0; i < 61; ++i) th.push_back(0.003 + (pi - 0.006) * i / 60.0);
     for (int i = 0; i < 20; ++i) th.push_back(0.02 * (i + 1));
     std::vector<d::ring_trig> trig;

@@ -372,9 +372,22 @@ inline int consecutive_rings(const int* r) {
         if (r[j] != r[0] + j * d) return 0;
     return d;
 }
-/// Writes re[j] + i·im[j] to ring r[j] of an interleaved complex column (rings r[0] + j·d,
-/// d = ±1): two vector stores at the lowest ring.
-inline void store_rings(double* col, const int* r, int d, const vd& re, const vd& im) {
+/// Whether columns c can take the vector ring stores/loads: complex-interleaved (stride 2,
+/// im = re + 1, the engine's column buffer) or separate re/im arrays (stride 1, scratch).
+inline bool vector_columns(const column_ref& c) { return c.stride == 1 || (c.stride == 2 && c.im == c.re + 1); }
+inline bool vector_columns(const const_column_ref& c) { return c.stride == 1 || (c.stride == 2 && c.im == c.re + 1); }
+/// Reverses the 8 lanes of a vector.
+inline vd reversed(const vd& x) { return __builtin_shufflevector(x, x, 7, 6, 5, 4, 3, 2, 1, 0); }
+/// Writes re[j] + i·im[j] to ring r[j] of column c (rings r[0] + j·d, d = ±1, see
+/// vector_columns): two vector stores at the lowest ring.
+inline void store_rings(const column_ref& c, const int* r, int d, const vd& re, const vd& im) {
+    const int r0 = std::min(r[0], r[7]);
+    if (c.stride == 1) {
+        const vd a = d > 0 ? re : reversed(re), b = d > 0 ? im : reversed(im);
+        __builtin_memcpy(c.re + r0, &a, sizeof(vd));
+        __builtin_memcpy(c.im + r0, &b, sizeof(vd));
+        return;
+    }
     // __builtin_shufflevector: GCC ≥ 12 and Clang (constant indices, hence two branches).
     vd lo, hi;
     if (d > 0) {
@@ -384,15 +397,22 @@ inline void store_rings(double* col, const int* r, int d, const vd& re, const vd
         lo = __builtin_shufflevector(re, im, 7, 15, 6, 14, 5, 13, 4, 12);
         hi = __builtin_shufflevector(re, im, 3, 11, 2, 10, 1, 9, 0, 8);
     }
-    double* p = col + 2 * std::min(r[0], r[7]);
+    double* p = c.re + 2 * r0;
     __builtin_memcpy(p, &lo, sizeof(vd));
     __builtin_memcpy(p + vlen, &hi, sizeof(vd));
 }
 
-/// The transpose of store_rings: re[j], im[j] ← ring r[j] of an interleaved complex column.
-inline void load_rings(const double* col, const int* r, int d, vd& re, vd& im) {
+/// The transpose of store_rings: re[j], im[j] ← ring r[j] of column c.
+inline void load_rings(const const_column_ref& c, const int* r, int d, vd& re, vd& im) {
+    const int r0 = std::min(r[0], r[7]);
+    if (c.stride == 1) {
+        __builtin_memcpy(&re, c.re + r0, sizeof(vd));
+        __builtin_memcpy(&im, c.im + r0, sizeof(vd));
+        if (d < 0) re = reversed(re), im = reversed(im);
+        return;
+    }
     vd lo, hi;
-    const double* p = col + 2 * std::min(r[0], r[7]);
+    const double* p = c.re + 2 * r0;
     __builtin_memcpy(&lo, p, sizeof(vd));
     __builtin_memcpy(&hi, p + vlen, sizeof(vd));
     if (d > 0) {
@@ -425,21 +445,19 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     // need no parity split: the −m column's sign (−1)^ℓ goes into its coefficients.
     const bool split = tk.spin0 || m0;
     to_kernel_form(ws, sd, L, Qm * nmaps, Qm, !split);
-    bool interleaved = true;  // every column complex-interleaved (column_ref stride 2)
-    for (int b = 0; b < nmaps; ++b)
-        interleaved = interleaved && pos[b].stride == 2 && pos[b].im == pos[b].re + 1 &&
-                      (!with_neg || (neg[b].stride == 2 && neg[b].im == neg[b].re + 1));
+    bool vectors = true;  // every column takes the vector ring stores
+    for (int b = 0; b < nmaps; ++b) vectors = vectors && vector_columns(pos[b]) && (!with_neg || vector_columns(neg[b]));
     // One register block of a chunk: the chain's sums → ring values.
     auto block = [&]<int Q, int NB, bool Y, bool S>(const legendre_chunk& ch, int v0) -> bool {
         vd acc[2][Q][2][NB];
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         if (!synthesis_block<NB, Q, Y, S>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
         for (int v = 0; v < NB; ++v) {
-            // Columns straight in the complex buffer and a vector whose 8 lanes feed 8
-            // consecutive rings on each side (every ring set sorted by θ, except lanes of
+            // Columns that take vector stores (see vector_columns) and a vector whose 8 lanes
+            // feed 8 consecutive rings on each side (every ring set sorted by θ, except lanes of
             // unpaired rings and padding): two vector stores per column and side. The same
             // values as the per-lane loop below.
-            if (interleaved) {
+            if (vectors) {
                 const int* A = ch.out_a + (v0 + v) * vlen;
                 const int* B = ch.out_b + (v0 + v) * vlen;
                 const int da = consecutive_rings(A), db = consecutive_rings(B);
@@ -455,14 +473,14 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                         const vd er = acc[0][q0][0][v], ei = acc[0][q0][1][v];
                         vd orr = vd{}, oi = vd{};
                         if constexpr (S) orr = x * acc[1][q0][0][v], oi = x * acc[1][q0][1][v];
-                        store_rings(pos[mb].re, A, da, er + orr, ei + oi);
-                        if (tk.spin0 || m0) store_rings(pos[mb].re, B, db, sb * (er - orr), sb * (ei - oi));
+                        store_rings(pos[mb], A, da, er + orr, ei + oi);
+                        if (tk.spin0 || m0) store_rings(pos[mb], B, db, sb * (er - orr), sb * (ei - oi));
                         if (Qm != 2) continue;
                         const vd fr = acc[0][q1][0][v], fi = acc[0][q1][1][v];
                         vd pr = vd{}, pi = vd{};
                         if constexpr (S) pr = x * acc[1][q1][0][v], pi = x * acc[1][q1][1][v];
-                        store_rings(neg[mb].re, B, db, sc * (fr - pr), sc * (fi - pi));
-                        if (tk.spin0) store_rings(neg[mb].re, A, da, sm * (fr + pr), sm * (fi + pi));
+                        store_rings(neg[mb], B, db, sc * (fr - pr), sc * (fi - pi));
+                        if (tk.spin0) store_rings(neg[mb], A, da, sm * (fr + pr), sm * (fi + pi));
                     }
                     continue;
                 }
@@ -522,10 +540,8 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
     const bool split = tk.spin0 || m0;  // as in synthesis_m
-    bool interleaved = true;  // as in synthesis_m
-    for (int b = 0; b < nmaps; ++b)
-        interleaved = interleaved && pos[b].stride == 2 && pos[b].im == pos[b].re + 1 &&
-                      (!with_neg || (neg[b].stride == 2 && neg[b].im == neg[b].re + 1));
+    bool vectors = true;  // as in synthesis_m
+    for (int b = 0; b < nmaps; ++b) vectors = vectors && vector_columns(pos[b]) && (!with_neg || vector_columns(neg[b]));
     // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
     const int lz = std::min(sd.l0, L);
     bool used_x = false, used_y = false;
@@ -537,7 +553,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         vd g[2][Q][2][NB];
         for (int v = 0; v < NB; ++v) {
             // The transpose of synthesis_m's vector stores (same values as the loop below).
-            if (interleaved) {
+            if (vectors) {
                 const int* A = ch.out_a + (v0 + v) * vlen;
                 const int* B = ch.out_b + (v0 + v) * vlen;
                 const int da = consecutive_rings(A), db = consecutive_rings(B);
@@ -552,9 +568,9 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                     for (int mb = 0; mb < Q / Qm; ++mb) {
                         const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
                         vd ar, ai, br = vd{}, bi = vd{};
-                        load_rings(pos[mb].re, A, da, ar, ai);
+                        load_rings(pos[mb], A, da, ar, ai);
                         if (hb) {
-                            load_rings(pos[mb].re, B, db, br, bi);
+                            load_rings(pos[mb], B, db, br, bi);
                             br *= sb, bi *= sb;
                         }
                         g[0][q0][0][v] = ar + br, g[0][q0][1][v] = ai + bi;
@@ -562,10 +578,10 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                         if (Qm != 2) continue;
                         vd cr = vd{}, ci = vd{}, dr, di;
                         if (tk.spin0) {
-                            load_rings(neg[mb].re, A, da, cr, ci);
+                            load_rings(neg[mb], A, da, cr, ci);
                             cr *= sm, ci *= sm;
                         }
-                        load_rings(neg[mb].re, B, db, dr, di);
+                        load_rings(neg[mb], B, db, dr, di);
                         dr *= sc, di *= sc;
                         g[0][q1][0][v] = cr + dr, g[0][q1][1][v] = ci + di;
                         g[1][q1][0][v] = x * (cr - dr), g[1][q1][1][v] = x * (ci - di);
