@@ -333,26 +333,20 @@ template <int NB>
             es[NH - 1] += __builtin_shufflevector(t, vf{}, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         }
     };
+    // Multiplies the mantissas x by table w at level i and adds its exponents.
+    auto take_level = [&](int i, int w, vd* x) __attribute__((always_inline)) {
+#pragma GCC unroll 8
+        for (int v = 0; v < NB; ++v) {
+            vd t;
+            __builtin_memcpy(&t, pw[i].m[w] + off + vlen * v, sizeof(vd));
+            x[v] *= t;
+        }
+        add_exp(i, w);
+    };
     long qc = pc, qs = ps;
     for (int i = 0; i < power_levels && (qc | qs) != 0; ++i, qc >>= 1, qs >>= 1) {
-        if (qc & 1) {
-#pragma GCC unroll 8
-            for (int v = 0; v < NB; ++v) {
-                vd t;
-                __builtin_memcpy(&t, pw[i].m[0] + off + vlen * v, sizeof(vd));
-                cm[v] *= t;
-            }
-            add_exp(i, 0);
-        }
-        if (qs & 1) {
-#pragma GCC unroll 8
-            for (int v = 0; v < NB; ++v) {
-                vd t;
-                __builtin_memcpy(&t, pw[i].m[1] + off + vlen * v, sizeof(vd));
-                sm[v] *= t;
-            }
-            add_exp(i, 1);
-        }
+        if (qc & 1) take_level(i, 0, cm);
+        if (qs & 1) take_level(i, 1, sm);
     }
     for (int h = 0; h < NH; ++h) {
         const vf lo = __builtin_shufflevector(es[h], es[h], 0, 1, 2, 3, 4, 5, 6, 7);

@@ -372,6 +372,29 @@ inline int consecutive_rings(const int* r) {
         if (r[j] != r[0] + j * d) return 0;
     return d;
 }
+/// Vector vec of a chunk when both its sides are 8 consecutive rings: out_a rings a (step
+/// da), out_b rings b (step db), and the lane factor x = cos θ of the two-degree chain
+/// (Y; 1 otherwise), as synthesis_m's and adjoint_m's vector paths use them.
+struct ring_vector {
+    const int* a = nullptr;
+    const int* b = nullptr;
+    int da = 0, db = 0;
+    vd x{};
+};
+template <bool Y>
+inline bool consecutive_vector(const legendre_chunk& ch, int vec, ring_vector& rv) {
+    rv.a = ch.out_a + vec * vlen;
+    rv.b = ch.out_b + vec * vlen;
+    rv.da = consecutive_rings(rv.a);
+    rv.db = consecutive_rings(rv.b);
+    if (rv.da == 0 || rv.db == 0) return false;
+    rv.x = vd{} + 1.0;
+    if constexpr (Y) {
+        __builtin_memcpy(&rv.x, ch.u + vec * vlen, sizeof(vd));
+        rv.x += ch.x0;
+    }
+    return true;
+}
 /// Whether columns c can take the vector ring stores/loads: complex-interleaved (stride 2,
 /// im = re + 1, the engine's column buffer) or separate re/im arrays (stride 1, scratch).
 inline bool vector_columns(const column_ref& c) { return c.stride == 1 || (c.stride == 2 && c.im == c.re + 1); }
@@ -457,33 +480,26 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
             // feed 8 consecutive rings on each side (every ring set sorted by θ, except lanes of
             // unpaired rings and padding): two vector stores per column and side. The same
             // values as the per-lane loop below.
-            if (vectors) {
-                const int* A = ch.out_a + (v0 + v) * vlen;
-                const int* B = ch.out_b + (v0 + v) * vlen;
-                const int da = consecutive_rings(A), db = consecutive_rings(B);
-                if (da != 0 && db != 0) {
-                    vd x = vd{} + 1.0;
-                    if constexpr (Y) {
-                        __builtin_memcpy(&x, ch.u + (v0 + v) * vlen, sizeof(vd));
-                        x += ch.x0;
-                    }
-                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
-                    for (int mb = 0; mb < Q / Qm; ++mb) {
-                        const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
-                        const vd er = acc[0][q0][0][v], ei = acc[0][q0][1][v];
-                        vd orr = vd{}, oi = vd{};
-                        if constexpr (S) orr = x * acc[1][q0][0][v], oi = x * acc[1][q0][1][v];
-                        store_rings(pos[mb], A, da, er + orr, ei + oi);
-                        if (tk.spin0 || m0) store_rings(pos[mb], B, db, sb * (er - orr), sb * (ei - oi));
-                        if (Qm != 2) continue;
-                        const vd fr = acc[0][q1][0][v], fi = acc[0][q1][1][v];
-                        vd pr = vd{}, pi = vd{};
-                        if constexpr (S) pr = x * acc[1][q1][0][v], pi = x * acc[1][q1][1][v];
-                        store_rings(neg[mb], B, db, sc * (fr - pr), sc * (fi - pi));
-                        if (tk.spin0) store_rings(neg[mb], A, da, sm * (fr + pr), sm * (fi + pi));
-                    }
-                    continue;
+            ring_vector rv;
+            if (vectors && consecutive_vector<Y>(ch, v0 + v, rv)) {
+                const int *A = rv.a, *B = rv.b, da = rv.da, db = rv.db;
+                const vd& x = rv.x;
+                const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
+                for (int mb = 0; mb < Q / Qm; ++mb) {
+                    const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
+                    const vd er = acc[0][q0][0][v], ei = acc[0][q0][1][v];
+                    vd orr = vd{}, oi = vd{};
+                    if constexpr (S) orr = x * acc[1][q0][0][v], oi = x * acc[1][q0][1][v];
+                    store_rings(pos[mb], A, da, er + orr, ei + oi);
+                    if (tk.spin0 || m0) store_rings(pos[mb], B, db, sb * (er - orr), sb * (ei - oi));
+                    if (Qm != 2) continue;
+                    const vd fr = acc[0][q1][0][v], fi = acc[0][q1][1][v];
+                    vd pr = vd{}, pi = vd{};
+                    if constexpr (S) pr = x * acc[1][q1][0][v], pi = x * acc[1][q1][1][v];
+                    store_rings(neg[mb], B, db, sc * (fr - pr), sc * (fi - pi));
+                    if (tk.spin0) store_rings(neg[mb], A, da, sm * (fr + pr), sm * (fi + pi));
                 }
+                continue;
             }
             for (int j = 0; j < vlen; ++j) {
                 const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
@@ -553,41 +569,34 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         vd g[2][Q][2][NB];
         for (int v = 0; v < NB; ++v) {
             // The transpose of synthesis_m's vector stores (same values as the loop below).
-            if (vectors) {
-                const int* A = ch.out_a + (v0 + v) * vlen;
-                const int* B = ch.out_b + (v0 + v) * vlen;
-                const int da = consecutive_rings(A), db = consecutive_rings(B);
-                if (da != 0 && db != 0) {
-                    vd x = vd{} + 1.0;
-                    if constexpr (Y) {
-                        __builtin_memcpy(&x, ch.u + (v0 + v) * vlen, sizeof(vd));
-                        x += ch.x0;
+            ring_vector rv;
+            if (vectors && consecutive_vector<Y>(ch, v0 + v, rv)) {
+                const int *A = rv.a, *B = rv.b, da = rv.da, db = rv.db;
+                const vd& x = rv.x;
+                const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
+                const bool hb = tk.spin0 || m0;
+                for (int mb = 0; mb < Q / Qm; ++mb) {
+                    const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
+                    vd ar, ai, br = vd{}, bi = vd{};
+                    load_rings(pos[mb], A, da, ar, ai);
+                    if (hb) {
+                        load_rings(pos[mb], B, db, br, bi);
+                        br *= sb, bi *= sb;
                     }
-                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
-                    const bool hb = tk.spin0 || m0;
-                    for (int mb = 0; mb < Q / Qm; ++mb) {
-                        const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
-                        vd ar, ai, br = vd{}, bi = vd{};
-                        load_rings(pos[mb], A, da, ar, ai);
-                        if (hb) {
-                            load_rings(pos[mb], B, db, br, bi);
-                            br *= sb, bi *= sb;
-                        }
-                        g[0][q0][0][v] = ar + br, g[0][q0][1][v] = ai + bi;
-                        g[1][q0][0][v] = x * (ar - br), g[1][q0][1][v] = x * (ai - bi);
-                        if (Qm != 2) continue;
-                        vd cr = vd{}, ci = vd{}, dr, di;
-                        if (tk.spin0) {
-                            load_rings(neg[mb], A, da, cr, ci);
-                            cr *= sm, ci *= sm;
-                        }
-                        load_rings(neg[mb], B, db, dr, di);
-                        dr *= sc, di *= sc;
-                        g[0][q1][0][v] = cr + dr, g[0][q1][1][v] = ci + di;
-                        g[1][q1][0][v] = x * (cr - dr), g[1][q1][1][v] = x * (ci - di);
+                    g[0][q0][0][v] = ar + br, g[0][q0][1][v] = ai + bi;
+                    g[1][q0][0][v] = x * (ar - br), g[1][q0][1][v] = x * (ai - bi);
+                    if (Qm != 2) continue;
+                    vd cr = vd{}, ci = vd{}, dr, di;
+                    if (tk.spin0) {
+                        load_rings(neg[mb], A, da, cr, ci);
+                        cr *= sm, ci *= sm;
                     }
-                    continue;
+                    load_rings(neg[mb], B, db, dr, di);
+                    dr *= sc, di *= sc;
+                    g[0][q1][0][v] = cr + dr, g[0][q1][1][v] = ci + di;
+                    g[1][q1][0][v] = x * (cr - dr), g[1][q1][1][v] = x * (ci - di);
                 }
+                continue;
             }
             for (int j = 0; j < vlen; ++j) {
                 const int lane = (v0 + v) * vlen + j, a = ch.out_a[lane], b = ch.out_b[lane];
