@@ -210,18 +210,21 @@ inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const sta
         if (l0 + 1 < L) sc[l0 + 1] = 1;
         for (int l = l0 + 1; l + 1 < L; ++l) sc[l + 1] = c[l] * sc[l - 1];
         // b_ℓ = a_ℓ mn/(ℓ(ℓ+1)); ℓ ≥ 1 wherever mn ≠ 0 (ℓ₀ ≥ max(|m|, |n|)).
-        for (int l = l0; l + 1 < L; ++l) {
-            const double b = a[l] * mn * li[l] * li[l + 1];
-            const double q = sc[l] / sc[l + 1];
-            rc.alpha[static_cast<std::size_t>(l)] = a[l] * q;
-            rc.beta_n[static_cast<std::size_t>(l)] = (a[l] - b) * q;
-        }
+        double *al = rc.alpha.data(), *bn = rc.beta_n.data(), *bs = rc.beta_s.data();
         if (rc.spin0) {
+            for (int l = l0; l + 1 < L; ++l) {  // b_ℓ = 0
+                const double q = sc[l] / sc[l + 1];
+                al[l] = a[l] * q;
+                bn[l] = a[l] * q;
+            }
             two_degree_coefficients(rc, l0, L);  // spin-0 lanes are all northern: no beta_s
         } else {
-            for (int l = l0; l + 1 < L; ++l) {
+            for (int l = l0; l + 1 < L; ++l) {  // one division per degree for both sides
                 const double b = a[l] * mn * li[l] * li[l + 1];
-                rc.beta_s[static_cast<std::size_t>(l)] = (-a[l] - b) * (sc[l] / sc[l + 1]);
+                const double q = sc[l] / sc[l + 1];
+                al[l] = a[l] * q;
+                bn[l] = (a[l] - b) * q;
+                bs[l] = (-a[l] - b) * q;
             }
         }
     }
