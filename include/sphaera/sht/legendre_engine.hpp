@@ -431,9 +431,13 @@ private:
     /// Double columns are read and written in ph itself (column_ref with stride 2); float
     /// ones go through the scratch columns and put_columns / get_columns.
     static constexpr bool direct_columns = std::is_same_v<T, double>;
-    /// Order m's column of ph as a column_ref (direct_columns only).
+    /// Order m's column of ph as a column_ref, read-write or read-only (direct_columns only).
     [[nodiscard]] column_ref ph_column(value_type* ph, int m, field_kind f) const {
         auto* p = reinterpret_cast<double*>(ph + col_offset(m, f, m_nr));
+        return {p, p + 1, 2};
+    }
+    [[nodiscard]] const_column_ref ph_column(const value_type* ph, int m, field_kind f) const {
+        const auto* p = reinterpret_cast<const double*>(ph + col_offset(m, f, m_nr));
         return {p, p + 1, 2};
     }
     /// Runs after gather(…, m, …), which prepared s.ws for order m. Writes the columns of
@@ -458,12 +462,8 @@ private:
         const_column_ref neg[max_batch] = {{s.nr.data(), s.ni.data()}, {s.nr2.data(), s.ni2.data()}};
         if (ph)
             for (int b = 0; b < nmaps; ++b) {
-                const auto* p = reinterpret_cast<const double*>(ph[b] + col_offset(m, f, m_nr));
-                pos[b] = {p, p + 1, 2};
-                if (with_neg(m, f)) {
-                    const auto* q = reinterpret_cast<const double*>(ph[b] + col_offset(-m, f, m_nr));
-                    neg[b] = {q, q + 1, 2};
-                }
+                pos[b] = ph_column(ph[b], m, f);
+                if (with_neg(m, f)) neg[b] = ph_column(ph[b], -m, f);
             }
         adjoint_m(tk, sd, s.ws, m_L, m, -m_spin, with_neg(m, f), nmaps, pos, neg, &dead_chunks(tk));
     }

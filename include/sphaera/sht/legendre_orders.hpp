@@ -402,6 +402,13 @@ inline bool consecutive_vector(const legendre_chunk& ch, int vec, ring_vector& r
 /// im = re + 1, the engine's column buffer) or separate re/im arrays (stride 1, scratch).
 inline bool vector_columns(const column_ref& c) { return c.stride == 1 || (c.stride == 2 && c.im == c.re + 1); }
 inline bool vector_columns(const const_column_ref& c) { return c.stride == 1 || (c.stride == 2 && c.im == c.re + 1); }
+/// Whether every column of nmaps maps (pos, and neg when with_neg) takes vector stores/loads.
+template <class Column>
+inline bool all_vector_columns(const Column* pos, const Column* neg, int nmaps, bool with_neg) {
+    bool all = true;
+    for (int b = 0; b < nmaps; ++b) all = all && vector_columns(pos[b]) && (!with_neg || vector_columns(neg[b]));
+    return all;
+}
 /// Reverses the 8 lanes of a vector.
 inline vd reversed(const vd& x) { return __builtin_shufflevector(x, x, 7, 6, 5, 4, 3, 2, 1, 0); }
 /// Writes re[j] + i·im[j] to ring r[j] of column c (rings r[0] + j·d, d = ±1, see
@@ -471,13 +478,16 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
     // need no parity split: the −m column's sign (−1)^ℓ goes into its coefficients.
     const bool split = tk.spin0 || m0;
     to_kernel_form(ws, sd, L, Qm * nmaps, Qm, !split);
-    bool vectors = true;  // every column takes the vector ring stores
-    for (int b = 0; b < nmaps; ++b) vectors = vectors && vector_columns(pos[b]) && (!with_neg || vector_columns(neg[b]));
+    const bool vectors = all_vector_columns(pos, neg, nmaps, with_neg);
     // One register block of a chunk: the chain's sums → ring values.
     auto block = [&]<int Q, int NB, bool Y, bool S>(const legendre_chunk& ch, int v0) -> bool {
         vd acc[2][Q][2][NB];
         const kernel_coefs kc = Y ? ws.rec.two_degree() : ws.rec.side(ch.x0);
         if (!synthesis_block<NB, Q, Y, S>(ch, v0, sd, kc, L, Y ? ws.alm_y.data() : ws.alm.data(), acc)) return false;
+        // Signs of the mirrored outputs. Ring π − θ: spin 0 from the same chain
+        // (λ_ℓm(π−θ) = (−1)^{ℓ+m} λ_ℓm(θ)), m = 0 of spin ≠ 0 from (−1)^{ℓ+n} (sb); order −m
+        // at π − θ from this chain (sc).
+        const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
         for (int v = 0; v < NB; ++v) {
             // Columns that take vector stores (see vector_columns) and a vector whose 8 lanes
             // feed 8 consecutive rings on each side (every ring set sorted by θ, except lanes of
@@ -487,7 +497,6 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
             if (vectors && consecutive_vector<Y>(ch, v0 + v, rv)) {
                 const int *A = rv.a, *B = rv.b, da = rv.da, db = rv.db;
                 const vd& x = rv.x;
-                const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
                 for (int mb = 0; mb < Q / Qm; ++mb) {
                     const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
                     const vd er = acc[0][q0][0][v], ei = acc[0][q0][1][v];
@@ -517,16 +526,12 @@ inline void synthesis_m(const legendre_tasks& tk, const start_data& sd, legendre
                     const double orr = S ? x * acc[S][q0][0][v][j] : 0.0, oi = S ? x * acc[S][q0][1][v][j] : 0.0;
                     const column_ref& P = pos[mb];
                     if (a >= 0) P.set(a, er + orr, ei + oi);
-                    // Ring π − θ: spin 0 from the same chain (λ_ℓm(π−θ) = (−1)^{ℓ+m} λ_ℓm(θ)),
-                    // m = 0 of spin ≠ 0 from (−1)^{ℓ+n}.
-                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
                     if (b >= 0 && (tk.spin0 || m0)) P.set(b, sb * (er - orr), sb * (ei - oi));
                     if (Qm != 2) continue;
                     const double fr = acc[0][q1][0][v][j], fi = acc[0][q1][1][v][j];
                     const double pr = S ? x * acc[S][q1][0][v][j] : 0.0, pi = S ? x * acc[S][q1][1][v][j] : 0.0;
                     const column_ref& N = neg[mb];
                     // Order −m at π − θ from this chain; for spin 0 also at θ.
-                    const double sc = Y ? sm : sn;
                     if (b >= 0) N.set(b, sc * (fr - pr), sc * (fi - pi));
                     if (tk.spin0 && a >= 0) N.set(a, sm * (fr + pr), sm * (fi + pi));
                 }
@@ -559,8 +564,7 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
     const bool m0 = (m == 0) && !tk.spin0;
     const int Qm = (with_neg && !m0) ? 2 : 1, Qn = Qm * nmaps;
     const bool split = tk.spin0 || m0;  // as in synthesis_m
-    bool vectors = true;  // as in synthesis_m
-    for (int b = 0; b < nmaps; ++b) vectors = vectors && vector_columns(pos[b]) && (!with_neg || vector_columns(neg[b]));
+    const bool vectors = all_vector_columns(pos, neg, nmaps, with_neg);
     // The kernels add into degrees ℓ ≥ ℓ₀ only; each form's sums are zeroed when first used.
     const int lz = std::min(sd.l0, L);
     bool used_x = false, used_y = false;
@@ -570,13 +574,13 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
         if (!used) std::fill(accv.begin() + 2 * Qn * lz, accv.begin() + 2 * Qn * L, vd{});
         used = true;
         vd g[2][Q][2][NB];
+        const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;  // as in synthesis_m
         for (int v = 0; v < NB; ++v) {
             // The transpose of synthesis_m's vector stores (same values as the loop below).
             ring_vector rv;
             if (vectors && consecutive_vector<Y>(ch, v0 + v, rv)) {
                 const int *A = rv.a, *B = rv.b, da = rv.da, db = rv.db;
                 const vd& x = rv.x;
-                const double sb = Y ? 1.0 : tk.spin0 ? sm : sn, sc = Y ? sm : sn;
                 const bool hb = tk.spin0 || m0;
                 for (int mb = 0; mb < Q / Qm; ++mb) {
                     const int q0 = mb * Qm, q1 = std::min(q0 + 1, Q - 1);
@@ -609,14 +613,12 @@ inline void adjoint_m(const legendre_tasks& tk, const start_data& sd, legendre_w
                     // The transpose of synthesis_m's lane → ring map.
                     const const_column_ref& P = pos[mb];
                     const double ar = a >= 0 ? P.real(a) : 0.0, ai = a >= 0 ? P.imag(a) : 0.0;
-                    const double sb = Y ? 1.0 : tk.spin0 ? sm : sn;
                     const bool hb = b >= 0 && (tk.spin0 || m0);
                     const double br = hb ? sb * P.real(b) : 0.0, bi = hb ? sb * P.imag(b) : 0.0;
                     g[0][q0][0][v][j] = ar + br, g[0][q0][1][v][j] = ai + bi;
                     g[1][q0][0][v][j] = x * (ar - br), g[1][q0][1][v][j] = x * (ai - bi);
                     if (Qm != 2) continue;
                     const const_column_ref& N = neg[mb];
-                    const double sc = Y ? sm : sn;
                     const double cr = tk.spin0 && a >= 0 ? sm * N.real(a) : 0.0, ci = tk.spin0 && a >= 0 ? sm * N.imag(a) : 0.0;
                     const double dr = b >= 0 ? sc * N.real(b) : 0.0, di = b >= 0 ? sc * N.imag(b) : 0.0;
                     g[0][q1][0][v][j] = cr + dr, g[0][q1][1][v][j] = ci + di;
