@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Times sphaera's spherical harmonic transforms against ducc0 (and optionally s2fft) in
-one run: same grid, same band-limit, same thread count, calls alternating, and prints a
+"""Times sphaera's spherical harmonic transforms against ducc0, healpy (HEALPix rows) and
+optionally s2fft in one run: same grid, same band-limit, same thread count, calls alternating, and prints a
 table of medians, sphaera/ducc0 time ratios and the largest relative differences of the
 outputs.
 
@@ -137,6 +137,10 @@ def max_rel(x, ref):
 
 
 # ------------------------------------------------------------------------- runners
+# The environment sphaera's CLI runs in: the caller's, before main() sets healpy's threads.
+SPHAERA_ENV = {}
+
+
 class Sphaera:
     def __init__(self, exe, workdir):
         self.exe = exe
@@ -175,7 +179,7 @@ class Sphaera:
         if self.self_timed:
             cmd += ["--repeat", str(repeat)]
         t0 = time.perf_counter()
-        r = subprocess.run(cmd + [i, o], capture_output=True, text=True)
+        r = subprocess.run(cmd + [i, o], capture_output=True, text=True, env=SPHAERA_ENV or None)
         wall = time.perf_counter() - t0
         if r.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed: {r.stderr.strip()}")
@@ -278,7 +282,7 @@ def timed(fn, *a, **k):
 
 
 # --------------------------------------------------------------------------- driver
-def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None, s2fft_on=False):
+def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None, s2fft_on=False, healpy_on=False):
     import numpy as np
     hp_geom, npix = None, None
     if sampling == "healpix":
@@ -337,6 +341,37 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
                      statistics.median(t_d), max_rel(b_s, b_d), ""))
     if s2fft_on and sampling in ("mw", "gl") and threads == 1:
         rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat, t_syn, t_ana, f_s, a_s))
+    if healpy_on and sampling == "healpix" and threads == 1:
+        rows.extend(healpy_case(nside, L, spin, a, x, repeat, t_syn, t_ana, f_s, a_s))
+
+
+def healpy_case(nside, L, spin, a, x, repeat, t_syn, t_ana, f_s, a_s):
+    """healpy's alm2map / map2alm (iter=0: the same one-step weighted adjoint) and their
+    spin forms, timed after one warm-up call; single-threaded rows only (healpy takes its
+    OpenMP thread count from OMP_NUM_THREADS, set to 1 before its import)."""
+    import healpy
+    import numpy as np
+    if spin == 0:
+        alm = full_to_healpy(a, L)
+        syn = lambda: healpy.alm2map(alm, nside, lmax=L - 1)
+        ana = lambda: healpy.map2alm(x, lmax=L - 1, iter=0)
+        as_full = lambda h: healpy_to_full(h, L)
+        as_map = lambda m: m
+    else:
+        e, b = spin_to_eb(a, L)
+        eb = np.stack([full_to_healpy(e, L), full_to_healpy(b, L)])
+        qu = np.stack([x.real, x.imag])
+        syn = lambda: healpy.alm2map_spin(eb, nside, spin, L - 1)
+        ana = lambda: healpy.map2alm_spin(qu, spin, lmax=L - 1)
+        as_full = lambda h: eb_to_spin(h[0], h[1], L)
+        as_map = lambda m: m[0] + 1j * m[1]
+    f_h, a_h = syn(), ana()
+    t_inv = statistics.median([timed(syn)[0] for _ in range(repeat)])
+    t_fwd = statistics.median([timed(ana)[0] for _ in range(repeat)])
+    f_h, a_h = as_map(np.asarray(f_h)), as_full(np.asarray(a_h))
+    return [("healpix", nside, L, spin, 1, "synthesis", "healpy", t_syn, t_inv,
+             max_rel(np.asarray(f_s).reshape(f_h.shape), f_h), ""),
+            ("healpix", nside, L, spin, 1, "analysis", "healpy", t_ana, t_fwd, max_rel(a_s, a_h), "")]
 
 
 def s2fft_case(sampling, L, spin, a, f_ref, repeat, t_syn, t_ana, f_s, a_s):
@@ -400,6 +435,7 @@ def main():
     p.add_argument("--repeat", type=int, default=5, help="timed calls per side (median reported)")
     p.add_argument("--s2fft", action="store_true", help="also time s2fft synthesis (1 thread, L <= --s2fft-max-L)")
     p.add_argument("--s2fft-max-L", type=int, default=256)
+    p.add_argument("--no-healpy", action="store_true", help="skip healpy's rows (HEALPix, 1 thread)")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--no-setup", action="store_true", help="use the current interpreter as is")
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
@@ -414,6 +450,10 @@ def main():
     args.sphaera = os.path.abspath(args.sphaera)
     if not args.no_setup:
         ensure_venv(args)
+    # healpy's OpenMP runtime reads its thread count once, at import: one thread, as its rows
+    # are the single-threaded ones. sphaera's CLI is started with the caller's environment.
+    SPHAERA_ENV.update(os.environ)
+    os.environ["OMP_NUM_THREADS"] = "1"
     import numpy as np
 
     rng = np.random.default_rng(args.seed)
@@ -433,7 +473,8 @@ def main():
             for spin in args.spins:
                 for thr in args.threads:
                     print(f"running healpix nside={nside} L={L} spin={spin} threads={thr}", flush=True)
-                    compare_case(sph, rows, "healpix", L, spin, thr, args.repeat, rng, nside=nside)
+                    compare_case(sph, rows, "healpix", L, spin, thr, args.repeat, rng, nside=nside,
+                                 healpy_on=not args.no_healpy)
         print_table(rows, sph.self_timed, machine_name())
     finally:
         shutil.rmtree(work, ignore_errors=True)
