@@ -1,5 +1,5 @@
 // backend::fftw_dft against a direct DFT, in place and out of place, double and float,
-// concurrent execution, move semantics and bad sizes; backend::any_size_dft (FFTW directly
+// concurrent execution, move semantics and bad sizes; its radix-4 split of large sizes; backend::any_size_dft (FFTW directly
 // or the split Bluestein) against the naive DFT at awkward lengths, and its size rule; the
 // real-data pair (aligned and FFTW_UNALIGNED plans) against the naive DFT.
 #include <catch2/catch.hpp>
@@ -63,6 +63,67 @@ TEST_CASE("fftw_dft executes concurrently and moves", "[sht][fftw]") {
         ts.emplace_back([k] { backend::fftw_dft<float> f(100 + std::size_t(k), fft_direction::backward, fft_placement::in_place); });
     for (auto& t : ts) t.join();
     for (const auto& o : outs) CHECK(o == expect);
+}
+
+TEMPLATE_TEST_CASE("fftw_dft's radix-4 split of large sizes matches the DFT", "[sht][fftw]", float, double) {
+    using T = TestType;
+    using cpx = std::complex<T>;
+    const double tol = std::is_same_v<T, double> ? 2e-15 : 1e-6;  // relative to max |X|
+    using fd = backend::fftw_dft<T>;
+    // The size rule: above 4096, divisible by 8, a 7-smooth quarter, FFTW_ESTIMATE only.
+    CHECK(fd::splits(8192, FFTW_ESTIMATE));
+    CHECK(fd::splits(12288, FFTW_ESTIMATE));
+    CHECK_FALSE(fd::splits(4096, FFTW_ESTIMATE));
+    CHECK_FALSE(fd::splits(4104, FFTW_ESTIMATE));  // quarter 1026 = 2·3³·19
+    CHECK_FALSE(fd::splits(8196, FFTW_ESTIMATE));  // not divisible by 8
+    CHECK_FALSE(fd::splits(8192, FFTW_MEASURE));
+    // 65536 splits twice (its quarter 16384 splits again, into 4096s).
+    for (std::size_t n : {4104u, 8192u, 10240u, 12288u, 65536u}) {
+        for (auto dir : {fft_direction::forward, fft_direction::backward}) {
+            const long double sg = dir == fft_direction::forward ? -1.0L : 1.0L;
+            const auto x = test::normal<cpx>(n, 7 + n);
+            const fd op(n, dir, fft_placement::out_of_place, FFTW_ESTIMATE, true);
+            const fd ip(n, dir, fft_placement::in_place);  // unaligned plan
+            CHECK(op.is_split() == (n != 4104));
+            std::vector<cpx> y(n), z = x;
+            op.execute(x.data(), y.data());
+            ip.execute(z.data());
+            double dz = 0;  // in place, through FFTW_UNALIGNED plans
+            for (std::size_t k = 0; k < n; ++k) dz = std::max(dz, double(std::abs(z[k] - y[k])));
+            CHECK(dz / (4 * std::sqrt(double(n))) < tol);
+            // 24 outputs against the DFT in long double (O(n) each), scaled by max |X| ≈ √n·4.
+            double err = 0;
+            for (std::size_t i = 0; i < 24; ++i) {
+                const std::size_t k = (i * 2654435761u + 12345u) % n;
+                std::complex<long double> acc = 0;
+                for (std::size_t j = 0; j < n; ++j)
+                    acc += std::complex<long double>(x[j].real(), x[j].imag()) *
+                           std::polar(1.0L, sg * 2 * std::numbers::pi_v<long double> * (long double)((j * k) % n) / n);
+                err = std::max(err, double(std::abs(std::complex<long double>(y[k].real(), y[k].imag()) - acc)));
+            }
+            CHECK(err / (4 * std::sqrt(double(n))) < tol);
+            // Every output: the inverse transform brings x back (n·x).
+            const fd back(n, dir == fft_direction::forward ? fft_direction::backward : fft_direction::forward,
+                          fft_placement::out_of_place, FFTW_ESTIMATE, true);
+            std::vector<cpx> r(n);
+            back.execute(y.data(), r.data());
+            double rt = 0;
+            for (std::size_t j = 0; j < n; ++j) rt = std::max(rt, double(std::abs(r[j] / T(n) - x[j])));
+            CHECK(rt < 4 * tol);
+        }
+    }
+    // Two threads on one split plan (per-thread buffers) give the bit-identical result.
+    const std::size_t n = 16384;
+    const fd p(n, fft_direction::forward, fft_placement::out_of_place, FFTW_ESTIMATE, true);
+    const auto x = test::normal<cpx>(n, 3);
+    std::vector<cpx> a(n), b(n), c(n);
+    p.execute(x.data(), a.data());
+    std::thread t1([&] { for (int i = 0; i < 20; ++i) p.execute(x.data(), b.data()); });
+    std::thread t2([&] { for (int i = 0; i < 20; ++i) p.execute(x.data(), c.data()); });
+    t1.join();
+    t2.join();
+    CHECK(b == a);
+    CHECK(c == a);
 }
 
 TEST_CASE("fftw_dft rejects bad sizes", "[sht][fftw][errors]") {
