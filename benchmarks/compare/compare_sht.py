@@ -137,10 +137,6 @@ def max_rel(x, ref):
 
 
 # ------------------------------------------------------------------------- runners
-# The environment sphaera's CLI runs in: the caller's, before main() sets healpy's threads.
-SPHAERA_ENV = {}
-
-
 class Sphaera:
     def __init__(self, exe, workdir):
         self.exe = exe
@@ -179,7 +175,7 @@ class Sphaera:
         if self.self_timed:
             cmd += ["--repeat", str(repeat)]
         t0 = time.perf_counter()
-        r = subprocess.run(cmd + [i, o], capture_output=True, text=True, env=SPHAERA_ENV or None)
+        r = subprocess.run(cmd + [i, o], capture_output=True, text=True)
         wall = time.perf_counter() - t0
         if r.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed: {r.stderr.strip()}")
@@ -348,7 +344,7 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
 def healpy_case(nside, L, spin, a, x, repeat, t_syn, t_ana, f_s, a_s):
     """healpy's alm2map / map2alm (iter=0: the same one-step weighted adjoint) and their
     spin forms, timed after one warm-up call; single-threaded rows only (healpy takes its
-    OpenMP thread count from OMP_NUM_THREADS, set to 1 before its import)."""
+    OpenMP thread count from OMP_NUM_THREADS, set to 1 for its import in main())."""
     import healpy
     import numpy as np
     if spin == 0:
@@ -450,10 +446,17 @@ def main():
     args.sphaera = os.path.abspath(args.sphaera)
     if not args.no_setup:
         ensure_venv(args)
-    # healpy's OpenMP runtime reads its thread count once, at import: one thread, as its rows
-    # are the single-threaded ones. sphaera's CLI is started with the caller's environment.
-    SPHAERA_ENV.update(os.environ)
-    os.environ["OMP_NUM_THREADS"] = "1"
+    # healpy's OpenMP runtime reads its thread count once, when healpy is imported: one
+    # thread, as its rows are the single-threaded ones. The variable is restored right after,
+    # because ducc0 reads it at every call and would cap nthreads=2 to one thread.
+    if not args.no_healpy:
+        saved = os.environ.get("OMP_NUM_THREADS")
+        os.environ["OMP_NUM_THREADS"] = "1"
+        import healpy  # noqa: F401
+        if saved is None:
+            del os.environ["OMP_NUM_THREADS"]
+        else:
+            os.environ["OMP_NUM_THREADS"] = saved
     import numpy as np
 
     rng = np.random.default_rng(args.seed)
