@@ -165,12 +165,13 @@ inline void degree_coefficients(order_recursion& rc, int l0, int L) {
 }
 /// The two-degree chain's coefficients (spin 0) from la, lc, ia.
 inline void two_degree_coefficients(order_recursion& rc, int l0, int L) {
-    std::fill(rc.y_alpha.begin(), rc.y_alpha.end(), 0.0);
-    std::fill(rc.y_beta.begin(), rc.y_beta.end(), 0.0);
     const double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
     rc.rho0 = a[l0];
-    // Steps k = 0..K−1 (ℓ = ℓ₀ + 2k + 1, ℓ + 1 ≤ L − 1) and scales t_0..t_K.
+    // Steps k = 0..K−1 (ℓ = ℓ₀ + 2k + 1, ℓ + 1 ≤ L − 1) and scales t_0..t_K; the steps
+    // from K on stay zero (the kernel reads one past its last step).
     const int K = (L - 1 - l0) / 2;
+    std::fill(rc.y_alpha.begin() + K, rc.y_alpha.end(), 0.0);
+    std::fill(rc.y_beta.begin() + K, rc.y_beta.end(), 0.0);
     double *t = rc.y_scale.data(), *al = rc.y_alpha.data(), *be = rc.y_beta.data();
     t[0] = 1;
     if (K >= 1) t[1] = 1;
@@ -345,10 +346,12 @@ inline void from_kernel_sums(legendre_workspace& ws, const start_data& sd, int L
             out[i] = t;
         }
     };
-    std::fill(d, d + st * L, 0.0);
+    std::fill(d, d + st * l0, 0.0);  // reduce writes the degrees from ℓ₀ on
     if (used_x) {
         reduce(ws.accv, d);
         scale_degrees(rc, l0, L, Qn, Qm, fold_parity, d);
+    } else {
+        std::fill(d + st * l0, d + st * L, 0.0);
     }
     if (!used_y) return;
     reduce(ws.accv_y, y);
