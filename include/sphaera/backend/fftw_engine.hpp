@@ -154,12 +154,14 @@ public:
 
     /// Sizes above this, divisible by 8 with n/4 free of primes above 7, run as one radix-4
     /// decimation-in-time step over four FFTW plans of n/4 (recursively while n/4 is still
-    /// above it), unless FFTW_MEASURE or stronger planning was asked for. FFTW_ESTIMATE's own plans for these sizes are
-    /// slow on this class of CPU (Zen 5, measured per transform: 8192 points 37 µs against
-    /// 15 µs for FFTW_MEASURE's plan, 16384 points 78 µs; they are the Bluestein lengths of
-    /// the 8191-sample rings at L = 4096), and FFTW_MEASURE takes 0.2–0.5 s per size and
-    /// direction to plan and picks plans by timing, so outputs could differ in the last
-    /// bits from one process to the next. The step costs two passes over the data.
+    /// above it), unless FFTW_MEASURE or stronger planning was asked for. FFTW_ESTIMATE's
+    /// own plans for these sizes are slow on this class of CPU (Zen 5, per transform: 8192
+    /// points 37 µs, split 16 µs, FFTW_MEASURE's plan 15 µs; 16384 points 78 µs, split
+    /// 46–53 µs; they are the Bluestein lengths of the 8191-sample rings at L = 4096), and
+    /// FFTW_MEASURE takes 0.2–0.5 s per size and direction to plan and picks plans by
+    /// timing, so outputs could differ in the last bits from one process to the next. The
+    /// step costs two passes over the data (the gather and the butterflies). At 4096 itself
+    /// the split gained 0–20 % (noise-level), at 2560 and 3072 it lost: it starts above.
     static constexpr std::size_t split_above = 4096;
     [[nodiscard]] static bool splits(std::size_t n, unsigned flags) {
         const bool estimate = (flags & FFTW_ESTIMATE) != 0;  // FFTW_MEASURE is the zero flag
