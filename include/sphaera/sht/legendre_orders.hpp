@@ -157,8 +157,11 @@ inline void radicals(order_recursion& rc, int m, int n, int l0, int L) {
 inline void degree_coefficients(order_recursion& rc, int l0, int L) {
     const double *R = rc.r.data(), *ir = rc.ir.data(), *fa = rc.fa.data(), *fc = rc.fc.data(), *gi = rc.ga_inv.data();
     double *a = rc.la.data(), *c = rc.lc.data(), *ia = rc.ia.data();
-    for (int l = l0; l < L; ++l) {
-        a[l] = fa[l] * (l + 1.0) * ir[l + 1];
+    // The arrays are distinct: ivdep lets GCC vectorise (inlined, it ran the loop scalar:
+    // 1.1 ns per degree at L = 1024).
+#pragma GCC ivdep
+    for (auto l = static_cast<std::size_t>(l0); l < static_cast<std::size_t>(L); ++l) {
+        a[l] = fa[l] * static_cast<double>(l + 1) * ir[l + 1];
         ia[l] = R[l + 1] * gi[l];
         c[l] = fc[l] * R[l] * ir[l + 1];  // 0 at ℓ₀ (R_ℓ₀ = 0)
     }
@@ -173,23 +176,32 @@ inline void two_degree_coefficients(order_recursion& rc, int l0, int L) {
     std::fill(rc.y_alpha.begin() + K, rc.y_alpha.end(), 0.0);
     std::fill(rc.y_beta.begin() + K, rc.y_beta.end(), 0.0);
     double *t = rc.y_scale.data(), *al = rc.y_alpha.data(), *be = rc.y_beta.data();
+    double *we0 = rc.w_e0.data(), *we1 = rc.w_e1.data();
+    // The loops index distinct arrays (ivdep: GCC vectorises them; with the members read in
+    // the loop, or `int` indices, it ran them scalar). The scale chain t is sequential: its
+    // factors go through al first (overwritten below), so only the products stay scalar.
+    const auto uK = static_cast<std::size_t>(K), ul0 = static_cast<std::size_t>(l0), uL = static_cast<std::size_t>(L);
+#pragma GCC ivdep
+    for (std::size_t k = 1; k < uK; ++k) {
+        const std::size_t l = ul0 + 2 * k + 1;
+        al[k] = a[l + 1] * c[l] * c[l - 1] * ia[l - 1];
+    }
     t[0] = 1;
     if (K >= 1) t[1] = 1;
-    for (int k = 1; k < K; ++k) {
-        const int l = l0 + 2 * k + 1;
-        t[k + 1] = (a[l + 1] * c[l] * c[l - 1] * ia[l - 1]) * t[k - 1];
-    }
-    for (int k = 0; k < K; ++k) {
-        const int l = l0 + 2 * k + 1;
+    for (std::size_t k = 1; k < uK; ++k) t[k + 1] = al[k] * t[k - 1];
+#pragma GCC ivdep
+    for (std::size_t k = 0; k < uK; ++k) {
+        const std::size_t l = ul0 + 2 * k + 1;
         const double A = a[l + 1] * a[l], B = -c[l + 1] - a[l + 1] * c[l] * ia[l - 1];
         const double q = t[k] / t[k + 1];
         al[k] = A * q;
         be[k] = (A + B) * q;
     }
-    for (int k = 0; l0 + 2 * k < L; ++k) {
-        const int l = l0 + 2 * k;
-        rc.w_e0[static_cast<std::size_t>(k)] = t[k] * ia[l];
-        rc.w_e1[static_cast<std::size_t>(k)] = l + 2 < L ? c[l + 2] * t[k] * ia[l + 2] : 0.0;
+#pragma GCC ivdep
+    for (std::size_t k = 0; ul0 + 2 * k < uL; ++k) {
+        const std::size_t l = ul0 + 2 * k;
+        we0[k] = t[k] * ia[l];
+        we1[k] = l + 2 < uL ? c[l + 2] * t[k] * ia[l + 2] : 0.0;
     }
 }
 
