@@ -36,6 +36,8 @@ import venv
 HERE = os.path.dirname(os.path.abspath(__file__))
 # "wall" (default) or "cpu": the clock both sides are timed with (see --clock).
 CLOCK = "wall"
+# Seconds of timed calls per side and operation that short transforms get (see --min-time).
+MIN_TIME = 0.25
 # Outside the work tree, so that the venv never shows up in git status.
 DEFAULT_VENV = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "sphaera",
                             "venv-compare-sht")
@@ -289,6 +291,10 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
     # Synthesis: alternate sphaera and ducc0 calls; the first call of each is a warm-up.
     t_s, t_d = [], []
     f_d = ducc_synthesis(a, sampling, L, spin, threads, hp_geom)
+    # Short transforms get more timed calls (about MIN_TIME seconds per side and operation,
+    # at most 100): with 5 calls of ~1 ms the medians still carried warm-up effects.
+    # (s2fft and healpy, far slower, keep the given count.)
+    base_repeat, repeat = repeat, max(repeat, min(100, int(MIN_TIME / max(DUCC_SECONDS[0], 1e-6)) + 1))
     _, f_s = sph.run("synthesis", sampling, L, spin, threads, a, nside, repeat)
     for _ in range(1 if sph.self_timed else repeat):
         t, f_s = sph.run("synthesis", sampling, L, spin, threads, a, nside, repeat)
@@ -336,9 +342,9 @@ def compare_case(sph, rows, sampling, L, spin, threads, repeat, rng, nside=None,
         rows.append((sampling, nside or "", L, spin, threads, "adjoint_synthesis", "ducc0", statistics.median(t_s),
                      statistics.median(t_d), max_rel(b_s, b_d), ""))
     if s2fft_on and sampling in ("mw", "gl") and threads == 1:
-        rows.extend(s2fft_case(sampling, L, spin, a, f_d, repeat, t_syn, t_ana, f_s, a_s))
+        rows.extend(s2fft_case(sampling, L, spin, a, f_d, base_repeat, t_syn, t_ana, f_s, a_s))
     if healpy_on and sampling == "healpix" and threads == 1:
-        rows.extend(healpy_case(nside, L, spin, a, x, repeat, t_syn, t_ana, f_s, a_s))
+        rows.extend(healpy_case(nside, L, spin, a, x, base_repeat, t_syn, t_ana, f_s, a_s))
 
 
 def healpy_case(nside, L, spin, a, x, repeat, t_syn, t_ana, f_s, a_s):
@@ -428,7 +434,9 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--nside", type=int, nargs="*", default=[512, 1024], help="HEALPix nsides (none: skip)")
     p.add_argument("--healpix-lfactor", type=float, default=2.0, help="L = lfactor * nside on HEALPix")
-    p.add_argument("--repeat", type=int, default=5, help="timed calls per side (median reported)")
+    p.add_argument("--repeat", type=int, default=5, help="timed calls per side (median reported), at least")
+    p.add_argument("--min-time", type=float, default=0.25,
+                   help="seconds of timed calls per side and operation: short transforms repeat more (at most 100)")
     p.add_argument("--s2fft", action="store_true", help="also time s2fft synthesis (1 thread, L <= --s2fft-max-L)")
     p.add_argument("--s2fft-max-L", type=int, default=256)
     p.add_argument("--no-healpy", action="store_true", help="skip healpy's rows (HEALPix, 1 thread)")
@@ -438,8 +446,9 @@ def main():
                    help="wall time, or process CPU time summed over threads (stable on a shared, loaded machine; "
                         "with several threads it counts their sum, not the elapsed time)")
     args = p.parse_args()
-    global CLOCK
+    global CLOCK, MIN_TIME
     CLOCK = args.clock
+    MIN_TIME = args.min_time
     args.venv = os.path.abspath(args.venv)
     if not os.access(args.sphaera, os.X_OK):
         sys.exit(f"compare_sht.py: --sphaera {args.sphaera} is not an executable file")
