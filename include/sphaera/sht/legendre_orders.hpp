@@ -232,7 +232,11 @@ inline void prepare_coefficients(legendre_workspace& ws, int m, int n, const sta
             }
             two_degree_coefficients(rc, l0, L);  // spin-0 lanes are all northern: no beta_s
         } else {
-            for (int l = l0; l + 1 < L; ++l) {  // one division per degree for both sides
+            // One division per degree for both sides; distinct arrays (ivdep, unsigned
+            // indices: GCC 12 ran this loop scalar otherwise).
+            const auto ul0 = static_cast<std::size_t>(l0), uL = static_cast<std::size_t>(L);
+#pragma GCC ivdep
+            for (std::size_t l = ul0; l + 1 < uL; ++l) {
                 const double b = a[l] * mn * li[l] * li[l + 1];
                 const double q = sc[l] / sc[l + 1];
                 al[l] = a[l] * q;
