@@ -1,10 +1,12 @@
 // backend::fftw_dft against a direct DFT, in place and out of place, double and float,
 // concurrent execution, move semantics and bad sizes; its radix-4 split of large sizes; backend::any_size_dft (FFTW directly
 // or the split Bluestein) against the naive DFT at awkward lengths, and its size rule; the
+// prime-factor two_factor_dft against the naive DFT, its splits and errors; the
 // real-data pair (aligned and FFTW_UNALIGNED plans) against the naive DFT.
 #include <catch2/catch.hpp>
 
 #include <sphaera/backend/fftw_engine.hpp>
+#include <sphaera/backend/two_factor_dft.hpp>
 #include <sphaera/sht/real_fft.hpp>
 
 #include <algorithm>
@@ -228,8 +230,8 @@ double rel_dft_error(const std::vector<std::complex<T>>& x, const std::complex<T
 }
 }  // namespace
 
-// The split Bluestein (four FFTs of K' ≥ n, K' = 2^a, 3·2^a or 5·2^a) and the direct FFTW path,
-// against the naive DFT at awkward lengths: primes, 2L − 1 for L = 1024 (23·89), 512 (3·11·31),
+// The split Bluestein (four FFTs of K' ≥ n, K' = 2^a, 3·2^a or 5·2^a), the prime-factor path
+// (AVX-512 builds) and the direct FFTW path, against the naive DFT at awkward lengths: primes, 2L − 1 for L = 1024 (23·89), 512 (3·11·31),
 // 256 (7·73), 4095 = 3²·5·7·13 (direct), lengths just above a power of two (K' = 3·2^a, 5·2^a),
 // and every n ≤ 40; both directions, in place and out of place, aligned and misaligned arrays.
 TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sht][fft]", float, double) {
@@ -239,7 +241,7 @@ TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sh
     const double tol = std::is_same_v<T, double> ? 2e-15 : 1e-6;  // per √n, relative to max |x|
     std::vector<std::size_t> sizes;
     for (std::size_t n = 1; n <= 40; ++n) sizes.push_back(n);
-    for (std::size_t n : {67ul, 97ul, 127ul, 131ul, 257ul, 263ul, 511ul, 513ul, 641ul, 1021ul, 1023ul, 2047ul, 4095ul})
+    for (std::size_t n : {67ul, 97ul, 127ul, 131ul, 255ul, 257ul, 263ul, 511ul, 513ul, 641ul, 767ul, 1021ul, 1023ul, 2047ul, 3071ul, 4095ul})
         sizes.push_back(n);
     for (std::size_t n : sizes)
         for (auto p : {pol::fast_execution, pol::fast_planning}) {
@@ -250,8 +252,10 @@ TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sh
             const auto x = test::normal<cpx>(n, 17 + n);
             const auto ref_f = naive_dft(x, -1), ref_b = naive_dft(x, +1);
             std::vector<cpx> s(fwd.scratch_size() + 1), buf(2 * n + 3);
-            INFO("n = " << n << " bluestein " << fwd.uses_bluestein() << " policy " << int(p));
+            INFO("n = " << n << " bluestein " << fwd.uses_bluestein() << " two-factor " << fwd.uses_two_factor()
+                         << " policy " << int(p));
             CHECK(bwd.uses_bluestein() == fwd.uses_bluestein());
+            CHECK(bwd.uses_two_factor() == fwd.uses_two_factor());
             // Out of place, misaligned by one element on both sides (and in the scratch).
             std::copy(x.begin(), x.end(), buf.begin() + 1);
             fwd.execute(buf.data() + 1, buf.data() + n + 2, s.data() + 1);
@@ -269,21 +273,102 @@ TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sh
         }
 }
 
-TEST_CASE("any_size_dft picks FFTW for small prime factors and Bluestein beyond 23", "[sht][fft]") {
+TEST_CASE("any_size_dft picks FFTW for small prime factors, then the prime-factor split or Bluestein", "[sht][fft]") {
     using pol = backend::any_size_dft<double>::policy;
     const auto bluestein = [](std::size_t n, pol p = pol::fast_execution) {
         return backend::any_size_dft<double>(n, fft_direction::forward, p).uses_bluestein();
     };
+    const auto two_factor = [](std::size_t n, pol p = pol::fast_execution) {
+        return backend::any_size_dft<double>(n, fft_direction::forward, p).uses_two_factor();
+    };
     CHECK_FALSE(bluestein(61));    // n ≤ 64: FFTW
     CHECK_FALSE(bluestein(4095));  // 3²·5·7·13
     CHECK_FALSE(bluestein(2024));  // 2³·11·23
-    CHECK(bluestein(2047));        // 23·89
-    CHECK(bluestein(1023));        // 3·11·31
-    CHECK(bluestein(131));
-    CHECK(bluestein(4095, pol::fast_planning));
+    CHECK(bluestein(131));         // prime: no split
+    CHECK_FALSE(two_factor(131));
+    CHECK(bluestein(1535));  // 5·307: a factor above two_factor_dft::max_factor
     CHECK_FALSE(bluestein(3 * 512, pol::fast_planning));
+    CHECK_FALSE(backend::any_size_dft<float>(2047, fft_direction::forward).uses_two_factor());  // double only
+#if defined(__AVX512F__)
+    // The prime-factor path for 2L − 1 at L = 1024 (23·89), 512 (31·33), 256 (7·73), also
+    // under the fast_planning policy; 4095 (63·65) stays with FFTW where FFTW is direct,
+    // and under fast_planning the split (≈ 21 µs) replaces Bluestein's four FFTs of 4096.
+    for (std::size_t n : {2047ul, 1023ul, 511ul}) {
+        CHECK(two_factor(n));
+        CHECK_FALSE(bluestein(n));
+        CHECK(two_factor(n, pol::fast_planning));
+    }
+    CHECK_FALSE(two_factor(4095));
+    CHECK(two_factor(4095, pol::fast_planning));
+    CHECK(backend::any_size_dft<double>(2047, fft_direction::forward).reversed().uses_two_factor());
+#else
+    CHECK(bluestein(2047));  // 23·89
+    CHECK(bluestein(1023));  // 3·11·31
+    CHECK(bluestein(4095, pol::fast_planning));
     // Bluestein's scratch: four padded arrays of K' = 2048 (n = 2047) plus alignment slack.
     CHECK(backend::any_size_dft<double>(2047, fft_direction::forward).scratch_size() == 4 * 2048 + 8);
+#endif
+}
+
+// The prime-factor DFT on its own (it runs in every build; any_size_dft uses it only with
+// AVX-512): splits with factors from 3 to 127, both orders of the factors, both directions,
+// in place and out of place on misaligned arrays, reversed() against a constructed plan.
+TEST_CASE("two_factor_dft matches the naive DFT", "[sht][fft]") {
+    using cpx = std::complex<double>;
+    for (const auto& [n1, n2] : {std::pair<std::size_t, std::size_t>{3, 5}, {5, 3}, {7, 9}, {15, 17}, {7, 73}, {31, 33},
+                                 {33, 31}, {13, 59}, {23, 89}, {89, 23}, {3, 127}, {125, 3}}) {
+        const std::size_t n = n1 * n2;
+        const backend::two_factor_dft fwd(n1, n2, true), bwd_made(n1, n2, false);
+        const backend::two_factor_dft bwd = fwd.reversed();
+        REQUIRE(fwd.size() == n);
+        const auto x = test::normal<cpx>(n, 5 + n);
+        const auto ref_f = naive_dft(x, -1), ref_b = naive_dft(x, +1);
+        std::vector<cpx> s(fwd.scratch_size() + 1), buf(2 * n + 3);
+        INFO("n = " << n1 << " x " << n2);
+        std::copy(x.begin(), x.end(), buf.begin() + 1);
+        fwd.execute(buf.data() + 1, buf.data() + n + 2, s.data() + 1);
+        CHECK(rel_dft_error(x, buf.data() + n + 2, ref_f) <= 1e-15);
+        CHECK(std::equal(x.begin(), x.end(), buf.begin() + 1));
+        for (const auto* b : {&bwd, &bwd_made}) {
+            auto y = x;
+            b->execute(y.data(), y.data(), s.data());
+            CHECK(rel_dft_error(x, y.data(), ref_b) <= 1e-15);
+        }
+    }
+}
+
+TEST_CASE("two_factor_dft picks coprime odd splits and rejects bad factors", "[sht][fft][errors]") {
+    using backend::two_factor_dft;
+    const auto sp = two_factor_dft::best_split(2047);
+    CHECK(sp.n1 * sp.n2 == 2047);
+    CHECK(std::min(sp.n1, sp.n2) == 23);
+    // The cheaper order: the long factor's DFTs run on eight lanes of the short one.
+    CHECK(two_factor_dft::cost(sp.n1, sp.n2) <= two_factor_dft::cost(sp.n2, sp.n1));
+    CHECK(two_factor_dft::best_split(1023).n1 * two_factor_dft::best_split(1023).n2 == 1023);
+    for (std::size_t n : {2048ul, 131ul, 9ul, 27ul, 1535ul, 7ul})  // even, prime, 3·3, 3³, 5·307, too small
+        CHECK(two_factor_dft::best_split(n).n1 == 0);
+    CHECK_THROWS_AS(two_factor_dft(4, 5, true), invalid_argument);
+    CHECK_THROWS_AS(two_factor_dft(1, 5, true), invalid_argument);
+    CHECK_THROWS_AS(two_factor_dft(3, 9, true), invalid_argument);
+    CHECK_THROWS_WITH(two_factor_dft(3, 9, true), Catch::Matchers::Contains("n2 = 9") && Catch::Matchers::Contains("coprime"));
+}
+
+TEST_CASE("two_factor_dft executes concurrently", "[sht][fft]") {
+    using cpx = std::complex<double>;
+    const backend::two_factor_dft f(23, 89, true);
+    const auto x = test::normal<cpx>(2047, 9);
+    std::vector<cpx> want(2047), s0(f.scratch_size());
+    f.execute(x.data(), want.data(), s0.data());
+    std::vector<std::vector<cpx>> got(2, std::vector<cpx>(2047));
+    std::vector<std::thread> th;
+    for (int t = 0; t < 2; ++t)
+        th.emplace_back([&, t] {
+            std::vector<cpx> s(f.scratch_size());
+            for (int r = 0; r < 20; ++r) f.execute(x.data(), got[static_cast<std::size_t>(t)].data(), s.data());
+        });
+    for (auto& t : th) t.join();
+    CHECK(got[0] == want);
+    CHECK(got[1] == want);
 }
 
 // fftw_real_pair picks its aligned plans for aligned arrays and the FFTW_UNALIGNED ones
