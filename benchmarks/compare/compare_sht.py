@@ -450,6 +450,11 @@ def main():
     CLOCK = args.clock
     MIN_TIME = args.min_time
     args.venv = os.path.abspath(args.venv)
+    # Checked before any timing: a bad value found at the end would lose the whole table.
+    for name, vals in (("--nside", args.nside), ("--L", args.L)):
+        bad = [v for v in vals if v < 1]
+        if bad:
+            sys.exit(f"compare_sht.py: {name} {bad[0]} is out of range; valid values are >= 1 (omit the values to skip)")
     if not os.access(args.sphaera, os.X_OK):
         sys.exit(f"compare_sht.py: --sphaera {args.sphaera} is not an executable file")
     args.sphaera = os.path.abspath(args.sphaera)
