@@ -375,9 +375,9 @@ inline void cmul(const T* a, const T* b, T sb, T* c) {
 /// w = e^{−2πi/K}; z_k = IFFT(Z_even)_k + w^{−k} IFFT(Z_odd)_k), and the twiddles ride on
 /// the chirp tables: four FFTs of length K' ≈ n in three passes (measured at n = 2047 on
 /// Zen 5: 12 µs, against 21 µs for the former two length-4096 in-place FFTs and 30–40 µs for
-/// FFTW's own 23·89 plan). Where n = n1·n2 with coprime odd factors ≤ 127 and the estimate
-/// favours it (double precision, AVX-512 builds), the prime-factor algorithm of
-/// two_factor_dft.hpp replaces Bluestein (2047: 8.1 against 12.9 µs; 1023: 3.1 against 6.1).
+/// FFTW's own 23·89 plan). Where n = n1·n2 with odd factors ≤ 127 and the estimate
+/// favours it (double precision, AVX-512 builds), the two-factor DFT of two_factor_dft.hpp
+/// replaces Bluestein (2047: 6.3 against 12.9 µs; 1023: 2.4 against 6.1).
 /// Its scratch (scratch_size() values) comes from the caller, so
 /// execution is allocation-free; execute() without scratch allocates it. FFTW plans come from
 /// a process-wide cache (detail::fftw_plan_cache), so equal lengths are planned once.
@@ -484,7 +484,7 @@ public:
         return m_Kh ? 4 * pad8(m_Kh) + 8 : 2 * pad8(m_n) + 8;
     }
     [[nodiscard]] bool uses_bluestein() const { return m_Kh != 0; }
-    /// Whether the prime-factor path (two_factor_dft) runs this size.
+    /// Whether the two-factor path (two_factor_dft) runs this size.
     [[nodiscard]] bool uses_two_factor() const { return m_tf.size() != 0; }
 
     /// In-place DFT of data[0..n); scratch: (scratch_size()) values, any alignment.
@@ -524,18 +524,18 @@ private:
         std::vector<cpx> ke, ko;      // (K') B̂_2q / K, B̂_2q+1 / K
     };
     static std::size_t pad8(std::size_t n) { return (n + 7) / 8 * 8; }
-    /// The prime-factor split for n where it is expected to beat Bluestein, else {0, 0}:
+    /// The two-factor split for n where it is expected to beat Bluestein, else {0, 0}:
     /// double precision and AVX-512 builds only (its eight-lane kernels run as SSE2 or AVX2
     /// emulation 10–40× slower elsewhere). Estimated times (Zen 5, one core, µs): Bluestein
-    /// ≈ K' log₂K' / 1600 (K' its FFT length), two_factor_dft ≈ cost / 3400; measured at
-    /// n = 2047, 1023, 767, 511: 8.1 against 12.9, 3.1 / 6.1, 2.7 / 5.1, 1.7 / 2.7.
+    /// ≈ K' log₂K' / 1600 (K' its FFT length), two_factor_dft ≈ cost / 3000; measured at
+    /// n = 2047, 1023, 767, 511, 255: 6.3 against 12.9, 2.4 / 6.1, 2.2 / 5.1, 1.5 / 2.7, 0.54 / 1.2.
     static two_factor_dft::split two_factor_split([[maybe_unused]] std::size_t n) {
 #if defined(__AVX512F__)
         if constexpr (std::is_same_v<T, double>) {
             const auto sp = two_factor_dft::best_split(n);
             if (!sp.n1) return sp;
             const auto K = static_cast<double>(detail::bluestein_size(n));
-            if (two_factor_dft::cost(sp.n1, sp.n2) / 3400.0 < 0.9 * K * std::log2(K) / 1600.0) return sp;
+            if (two_factor_dft::cost(sp.n1, sp.n2) / 3000.0 < 0.9 * K * std::log2(K) / 1600.0) return sp;
         }
 #endif
         return {};
@@ -587,8 +587,8 @@ private:
         }
     }
 
-    two_factor_dft m_tf;            // the prime-factor path (size 0: not used)
-    std::size_t m_n = 0, m_Kh = 0;  // m_Kh = K' (0: FFTW directly or the prime-factor path)
+    two_factor_dft m_tf;            // the two-factor path (size 0: not used)
+    std::size_t m_n = 0, m_Kh = 0;  // m_Kh = K' (0: FFTW directly or the two-factor path)
     int m_sign = -1;
     std::shared_ptr<const fftw_dft<T>> m_direct, m_fwd, m_bwd;  // out-of-place, FFTW-aligned arrays
     bool m_conj = false;                                        // backward: conjugate the tables

@@ -1,22 +1,25 @@
 #pragma once
 /// \file two_factor_dft.hpp
-/// \brief A complex DFT of odd length n = n1·n2 with coprime odd factors (Good 1958, Thomas
-/// 1963: the prime-factor algorithm), vectorised across its sub-DFTs. Meant for the lengths
-/// FFTW handles badly, 2L − 1 of the equiangular and Gauss–Legendre grids: 2047 = 23·89,
-/// 1023 = 31·33, 511 = 7·73, where any_size_dft otherwise runs Bluestein's four FFTs of
-/// about n points each.
+/// \brief A complex DFT of odd length n = n1·n2 (one Cooley–Tukey step with odd factors),
+/// vectorised across its sub-DFTs. Meant for the lengths FFTW handles badly, 2L − 1 of the
+/// equiangular and Gauss–Legendre grids: 2047 = 23·89, 1023 = 31·33, 511 = 7·73, where
+/// any_size_dft otherwise runs Bluestein's four FFTs of about n points each.
 ///
-/// With j = (j1·n2 + j2·n1) mod n and k ≡ k1 (mod n1), k ≡ k2 (mod n2) (Chinese remainder
-/// theorem), ω_n^{jk} = ω_{n1}^{j1 k1} ω_{n2}^{j2 k2}, so the DFT is n2 DFTs of length n1
-/// followed by n1 DFTs of length n2 with no twiddle factors between them. Both stages run
-/// eight sub-DFTs at once, one per lane of an 8-wide vector of doubles (an AVX-512
-/// register with -march=native): stage A runs the n1-point DFTs of eight consecutive j2
-/// (contiguous rows of the gathered input) and stores its outputs transposed so that
-/// stage B reads eight consecutive k1 contiguously. Each sub-DFT of odd length p is the
-/// direct sum with the input pairs x_j ± x_{p−j} (Σ over (p − 1)/2 pairs for two outputs at
-/// once): (p − 1)² real multiply-adds per lane, from tables of cos and sin of 2πjk/p laid
-/// out in the order the inner loop reads them. Cost in vector multiply-adds: ⌈n2/8⌉(n1−1)²
-/// + ⌈n1/8⌉(n2−1)², plus the input gather and output scatter (two scalar passes).
+/// With j = n2·j1 + j2 and k = k1 + n1·k2, X_k = Σ_{j2} ω_n^{j2 k1} [Σ_{j1} x_j ω_{n1}^{j1 k1}]
+/// ω_{n2}^{j2 k2}: n2 DFTs of length n1, the twiddles, then n1 DFTs of length n2. Both stages
+/// run eight sub-DFTs at once, one per lane of an 8-wide vector of doubles (an AVX-512
+/// register with -march=native): stage A the n1-point DFTs of eight consecutive j2 (eight
+/// consecutive input values: the input rows are only split into re and im), with the
+/// twiddles applied as it stores; an 8 × 8 shuffle transpose; stage B the n2-point DFTs of
+/// eight consecutive k1, whose outputs are again consecutive. (The prime-factor index maps,
+/// which save the twiddles, cost more as scalar gathers and scatters than the twiddles: 8.1
+/// against 6.3 µs at 2047, and AVX-512 gather instructions were slower still on Zen 5.)
+/// A sub-DFT of odd length p is the direct sum over the input pairs x_j ± x_{p−j} ((p − 1)/2
+/// pairs for two outputs at once): (p − 1)² real multiply-adds per lane, from tables of cos
+/// and sin of 2πjk/p in the order the inner loop reads them; or, for a prime p with p − 1 =
+/// 8q, q odd (41, 73, 89: tf_rader_fits), Rader's algorithm: the cyclic correlation of length
+/// p − 1 through two FFTs of 8 × q points (the 89-point DFT in about a third of the
+/// multiply-adds). Cost estimate: two_factor_dft::cost.
 
 #include <algorithm>
 #include <complex>
@@ -35,14 +38,6 @@ namespace detail {
 using tf_vd = double __attribute__((vector_size(64)));
 inline constexpr std::size_t tf_lanes = 8;
 inline std::size_t tf_round8(std::size_t n) { return (n + 7) / 8 * 8; }
-inline std::size_t tf_gcd(std::size_t a, std::size_t b) {
-    while (b) {
-        const std::size_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
 /// x⁻¹ mod m for gcd(x, m) = 1 (m small: a search).
 inline std::size_t tf_inverse(std::size_t x, std::size_t m) {
     for (std::size_t y = 1; y < m; ++y)
@@ -50,13 +45,59 @@ inline std::size_t tf_inverse(std::size_t x, std::size_t m) {
     return m == 1 ? 0 : 1;
 }
 
-/// The tables of one odd sub-DFT length p: for the outputs k = 1..H (H = (p − 1)/2) in
-/// groups of four, cos and sin of 2π·(jk mod p)/p for j = 1..H, group-major then j then k
-/// (the order the kernel reads them); rows past H are zero.
+inline bool tf_is_prime(std::size_t p) {
+    if (p < 2) return false;
+    for (std::size_t d = 2; d * d <= p; ++d)
+        if (p % d == 0) return false;
+    return true;
+}
+/// b^e mod m (small m).
+inline std::size_t tf_powmod(std::size_t b, std::size_t e, std::size_t m) {
+    std::size_t r = 1 % m;
+    for (b %= m; e; e >>= 1, b = b * b % m)
+        if (e & 1) r = r * b % m;
+    return r;
+}
+/// Estimated vector multiply-adds of one lane-wise p-point DFT: direct, (p − 1)²; by
+/// Rader's algorithm for a prime p with p − 1 = 8q, q odd: two (p − 1)-point FFTs as 8 × q
+/// prime-factor DFTs (q 8-point DFTs of ~40 operations, 8 direct q-point ones), the
+/// pointwise product and ~3 moves per point.
+inline double tf_direct_cost(std::size_t p) { return static_cast<double>((p - 1) * (p - 1)); }
+inline double tf_rader_cost(std::size_t p) {
+    const double q = static_cast<double>((p - 1) / 8);
+    return 2 * (q * 40 + 8 * (q - 1) * (q - 1)) + 7 * static_cast<double>(p - 1);
+}
+inline bool tf_rader_fits(std::size_t p) {
+    return p > 17 && tf_is_prime(p) && (p - 1) % 16 == 8 && tf_rader_cost(p) < tf_direct_cost(p);
+}
+inline double tf_factor_cost(std::size_t p) { return tf_rader_fits(p) ? tf_rader_cost(p) : tf_direct_cost(p); }
+
+/// The tables of one odd sub-DFT length p. Direct: for the outputs k = 1..H (H = (p − 1)/2)
+/// in groups of four, cos and sin of 2π·(jk mod p)/p for j = 1..H, group-major then j then k
+/// (the order the kernel reads them); rows past H are zero. Rader (tf_rader_fits: 41, 73,
+/// 89, …): with a generator g of the units mod p, y_{g^−b} = x_0 + Σ_a x_{g^a} ω^{g^{a−b}}, a
+/// cyclic correlation of length N = p − 1 done as U = FFT(u), C = U·W̃, c = IFFT(C) with
+/// u_a = x_{g^a} and W̃ the backward DFT of w_c = ω^{g^c} over N; each FFT of N = 8q is a
+/// prime-factor DFT (8-point DFTs over j1 < 8, then direct q-point ones over j2 < q, index
+/// (8 j2 + q j1) mod N in, CRT out); y_0 = x_0 + U_0.
 struct tf_factor {
     std::size_t p = 1, H = 0, groups = 0;
     std::vector<double> c, s;
-    explicit tf_factor(std::size_t p_ = 1) : p(p_), H((p_ - 1) / 2), groups((H + 3) / 4) {
+    // Rader (q > 0): the q-point direct sub-DFT; x_index[i] = g^{a(i)} with a(i) = (8 j2 + q j1)
+    // mod N for i = j1·q + j2 (the forward FFT's gathered input); to_c[k1·q + k2] = position
+    // of frequency CRT(k1, k2) in the backward FFT's input layout; wf, wb (re, im pairs, by
+    // that position) = W̃/N for the forward and backward p-point DFT; y_index[k1·q + k2] =
+    // g^{−CRT(k1, k2)} (the output of correlation lag CRT(k1, k2)).
+    std::size_t q = 0;
+    std::vector<tf_factor> sub;
+    std::vector<std::uint32_t> x_index, to_c, y_index;
+    std::vector<double> wf, wb;
+
+    explicit tf_factor(std::size_t p_ = 1, bool allow_rader = true) : p(p_), H((p_ - 1) / 2), groups((H + 3) / 4) {
+        if (allow_rader && tf_rader_fits(p)) {
+            make_rader();
+            return;
+        }
         c.assign(groups * H * 4, 0.0);
         s.assign(groups * H * 4, 0.0);
         for (std::size_t g = 0; g < groups; ++g)
@@ -69,13 +110,68 @@ struct tf_factor {
                     s[(g * H + j - 1) * 4 + t] = std::sin(a);
                 }
     }
+    /// Vectors of kernel scratch a p-point DFT needs (tf_odd_dft's ab).
+    [[nodiscard]] std::size_t work_vectors() const { return q ? 4 * (p - 1) + 4 * sub[0].H : 4 * H; }
+
+private:
+    void make_rader() {
+        const std::size_t N = p - 1;
+        q = N / 8;
+        sub = {tf_factor(q, false)};
+        // A generator: g^(N/r) ≠ 1 for every prime r dividing N.
+        std::size_t g = 2;
+        for (;; ++g) {
+            bool ok = true;
+            for (std::size_t r = 2; r <= N; ++r)
+                if (N % r == 0 && tf_is_prime(r) && tf_powmod(g, N / r, p) == 1) ok = false;
+            if (ok) break;
+        }
+        const std::size_t ginv = tf_powmod(g, N - 1, p);
+        const std::size_t e1 = q * tf_inverse(q % 8, 8), e2 = 8 * tf_inverse(8 % q, q);  // CRT(k1 mod 8, k2 mod q)
+        std::vector<std::uint32_t> pos_of(N);  // frequency → position (j1·q + j2) in the input layout
+        x_index.resize(N);
+        for (std::size_t j1 = 0; j1 < 8; ++j1)
+            for (std::size_t j2 = 0; j2 < q; ++j2) {
+                const std::size_t a = (8 * j2 + q * j1) % N;
+                x_index[j1 * q + j2] = static_cast<std::uint32_t>(tf_powmod(g, a, p));
+                pos_of[a] = static_cast<std::uint32_t>(j1 * q + j2);
+            }
+        to_c.resize(N);
+        y_index.resize(N);
+        for (std::size_t k1 = 0; k1 < 8; ++k1)
+            for (std::size_t k2 = 0; k2 < q; ++k2) {
+                const std::size_t k = (k1 * e1 + k2 * e2) % N;
+                to_c[k1 * q + k2] = pos_of[k];
+                y_index[k1 * q + k2] = static_cast<std::uint32_t>(tf_powmod(ginv, k, p));
+            }
+        // W̃_k = Σ_d w_d e^{+2πikd/N}, w_d = e^{∓2πi g^d / p} (forward: −), in long double.
+        wf.assign(2 * N, 0.0);
+        wb.assign(2 * N, 0.0);
+        const long double tau = 2 * std::numbers::pi_v<long double>;
+        for (std::size_t k = 0; k < N; ++k) {
+            long double fr = 0, fi = 0, br = 0, bi = 0;
+            for (std::size_t d = 0; d < N; ++d) {
+                const long double a = tau * static_cast<long double>(tf_powmod(g, d, p)) / static_cast<long double>(p);
+                const long double e = tau * static_cast<long double>((k * d) % N) / static_cast<long double>(N);
+                fr += std::cos(e - a);  // e^{i(e − a)}: forward w
+                fi += std::sin(e - a);
+                br += std::cos(e + a);
+                bi += std::sin(e + a);
+            }
+            const std::size_t at = pos_of[k];
+            wf[2 * at] = static_cast<double>(fr / N);
+            wf[2 * at + 1] = static_cast<double>(fi / N);
+            wb[2 * at] = static_cast<double>(br / N);
+            wb[2 * at + 1] = static_cast<double>(bi / N);
+        }
+    }
 };
 
 /// Eight p-point DFTs (one per lane) of the vectors x_j = (xr, xi)[j·xs], j < p:
-/// y_k = Σ_j x_j e^{∓2πijk/p} (forward: −), handed to store(k, yr, yi) for every k < p.
-/// ab: scratch of 4H vectors (the sums and differences of the input pairs).
+/// y_k = Σ_j x_j e^{∓2πijk/p} (forward: −), handed to store(k, yr, yi) for every k < p;
+/// f direct. ab: scratch of 4H vectors (the sums and differences of the input pairs).
 template <class Store>
-[[gnu::always_inline]] inline void tf_odd_dft(const tf_factor& f, const double* xr, const double* xi, std::size_t xs,
+[[gnu::always_inline]] inline void tf_direct_dft(const tf_factor& f, const double* xr, const double* xi, std::size_t xs,
                                               bool forward, tf_vd* __restrict ab, Store&& store) {
     const std::size_t p = f.p, H = f.H;
     // Loads by memcpy (rows are 64-byte aligned; no by-value vector returns: -Wpsabi).
@@ -137,11 +233,119 @@ template <class Store>
         }
     }
 }
+
+/// Eight 8-point DFTs in place on the vectors (re, im)[j·st], j < 8 (radix 2, three stages).
+[[gnu::always_inline]] inline void tf_dft8(double* re, double* im, std::size_t st, bool forward) {
+    tf_vd r[8], m[8];
+    for (std::size_t j = 0; j < 8; ++j) {
+        __builtin_memcpy(&r[j], re + j * st, sizeof(tf_vd));
+        __builtin_memcpy(&m[j], im + j * st, sizeof(tf_vd));
+    }
+    // Multiplication by ∓i (forward: −i) and by e^{∓iπ/4}, e^{∓3iπ/4}.
+    const double sg = forward ? 1.0 : -1.0, h = std::numbers::sqrt2 / 2;
+    const auto mul_mi = [&](tf_vd& a, tf_vd& b) {  // (a + ib)·(∓i)
+        const tf_vd t = a;
+        a = sg * b;
+        b = -sg * t;
+    };
+    // Stage 1: butterflies (j, j + 4).
+    for (std::size_t j = 0; j < 4; ++j) {
+        const tf_vd ar = r[j] + r[j + 4], ai = m[j] + m[j + 4], br = r[j] - r[j + 4], bi = m[j] - m[j + 4];
+        r[j] = ar;
+        m[j] = ai;
+        r[j + 4] = br;
+        m[j + 4] = bi;
+    }
+    // Twiddles ω8^j on the lower half (j = 1, 2, 3), ω8 = e^{∓iπ/4}.
+    {
+        tf_vd a = r[5], b = m[5];
+        r[5] = h * (a + sg * b);
+        m[5] = h * (b - sg * a);
+        mul_mi(r[6], m[6]);
+        a = r[7];
+        b = m[7];
+        r[7] = h * (-a + sg * b);
+        m[7] = h * (-b - sg * a);
+    }
+    // Stage 2: butterflies (j, j + 2) within each half, then ∓i on the odd quarter.
+    for (std::size_t base : {0ul, 4ul})
+        for (std::size_t j = base; j < base + 2; ++j) {
+            const tf_vd ar = r[j] + r[j + 2], ai = m[j] + m[j + 2], br = r[j] - r[j + 2], bi = m[j] - m[j + 2];
+            r[j] = ar;
+            m[j] = ai;
+            r[j + 2] = br;
+            m[j + 2] = bi;
+        }
+    mul_mi(r[3], m[3]);
+    mul_mi(r[7], m[7]);
+    // Stage 3: butterflies (j, j + 1); outputs in bit-reversed order.
+    constexpr std::size_t rev[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+    for (std::size_t j = 0; j < 8; j += 2) {
+        const tf_vd ar = r[j] + r[j + 1], ai = m[j] + m[j + 1], br = r[j] - r[j + 1], bi = m[j] - m[j + 1];
+        __builtin_memcpy(re + rev[j] * st, &ar, sizeof ar);
+        __builtin_memcpy(im + rev[j] * st, &ai, sizeof ai);
+        __builtin_memcpy(re + rev[j + 1] * st, &br, sizeof br);
+        __builtin_memcpy(im + rev[j + 1] * st, &bi, sizeof bi);
+    }
+}
+
+/// tf_direct_dft's contract for a Rader factor (see tf_factor). ab: f.work_vectors() vectors.
+template <class Store>
+[[gnu::always_inline]] inline void tf_rader_dft(const tf_factor& f, const double* xr, const double* xi, std::size_t xs,
+                                                bool forward, tf_vd* __restrict ab, Store&& store) {
+    const std::size_t N = f.p - 1, q = f.q, V = tf_lanes;
+    tf_vd* kab = ab;
+    auto* ur = reinterpret_cast<double*>(ab + 4 * f.sub[0].H);
+    double* ui = ur + N * V;
+    double* cr = ui + N * V;
+    double* ci = cr + N * V;
+    tf_vd x0r, x0i;
+    __builtin_memcpy(&x0r, xr, sizeof x0r);
+    __builtin_memcpy(&x0i, xi, sizeof x0i);
+    for (std::size_t i = 0; i < N; ++i) {
+        __builtin_memcpy(ur + i * V, xr + f.x_index[i] * xs, sizeof(tf_vd));
+        __builtin_memcpy(ui + i * V, xi + f.x_index[i] * xs, sizeof(tf_vd));
+    }
+    // U = FFT_N(u): 8-point DFTs over j1 (stride q), then q-point ones over j2; C = U·W̃/N
+    // straight into the backward FFT's input layout.
+    for (std::size_t j2 = 0; j2 < q; ++j2) tf_dft8(ur + j2 * V, ui + j2 * V, q * V, true);
+    const double* w = forward ? f.wf.data() : f.wb.data();
+    tf_vd u0r{}, u0i{};
+    for (std::size_t k1 = 0; k1 < 8; ++k1)
+        tf_direct_dft(f.sub[0], ur + k1 * q * V, ui + k1 * q * V, V, true, kab,
+                      [&](std::size_t k2, const tf_vd& yr, const tf_vd& yi) {
+                          if (k1 == 0 && k2 == 0) {
+                              u0r = yr;
+                              u0i = yi;
+                          }
+                          const std::size_t at = f.to_c[k1 * q + k2];
+                          const double wr = w[2 * at], wi = w[2 * at + 1];
+                          const tf_vd zr = yr * wr - yi * wi, zi = yr * wi + yi * wr;
+                          __builtin_memcpy(cr + at * V, &zr, sizeof zr);
+                          __builtin_memcpy(ci + at * V, &zi, sizeof zi);
+                      });
+    store(std::size_t{0}, x0r + u0r, x0i + u0i);
+    // c = IFFT_N(C) (the 1/N is in W̃); lag CRT(k1, k2) → y_{g^−lag} = x_0 + c.
+    for (std::size_t j2 = 0; j2 < q; ++j2) tf_dft8(cr + j2 * V, ci + j2 * V, q * V, false);
+    for (std::size_t k1 = 0; k1 < 8; ++k1)
+        tf_direct_dft(f.sub[0], cr + k1 * q * V, ci + k1 * q * V, V, false, kab,
+                      [&](std::size_t k2, const tf_vd& yr, const tf_vd& yi) {
+                          store(f.y_index[k1 * q + k2], x0r + yr, x0i + yi);
+                      });
+}
+
+/// tf_direct_dft for any tf_factor (direct or Rader).
+template <class Store>
+[[gnu::always_inline]] inline void tf_odd_dft(const tf_factor& f, const double* xr, const double* xi, std::size_t xs,
+                                              bool forward, tf_vd* __restrict ab, Store&& store) {
+    if (f.q) return tf_rader_dft(f, xr, xi, xs, forward, ab, store);
+    tf_direct_dft(f, xr, xi, xs, forward, ab, store);
+}
 }  // namespace detail
 
-/// Complex DFT of length n = n1·n2 (odd, coprime factors ≥ 3) in double; see the file
-/// comment. Plans are cheap (tables of O(n1² + n2² + n) values, no FFT planning) and
-/// execution is allocation-free with caller scratch.
+/// Complex DFT of length n = n1·n2 (odd factors ≥ 3) in double; see the file comment. Plans
+/// are cheap (tables of O(n1² + n2² + n) values, no FFT planning) and execution is
+/// allocation-free with caller scratch.
 class two_factor_dft {
 public:
     using cpx = std::complex<double>;
@@ -149,30 +353,30 @@ public:
     two_factor_dft() = default;
     /// forward: e^{−2πijk/n}; otherwise e^{+2πijk/n} (no 1/n).
     two_factor_dft(std::size_t n1, std::size_t n2, bool forward) : m_forward(forward) {
-        if (n1 < 3 || n2 < 3 || n1 % 2 == 0 || n2 % 2 == 0 || detail::tf_gcd(n1, n2) != 1)
+        if (n1 < 3 || n2 < 3 || n1 % 2 == 0 || n2 % 2 == 0)
             sphaera::detail::raise<invalid_argument>("two_factor_dft: factors n1 = ", n1, ", n2 = ", n2,
-                                                     " must be odd, at least 3 and coprime");
+                                                     " must be odd and at least 3");
         auto t = std::make_shared<tables>();
         t->n1 = n1;
         t->n2 = n2;
         t->f1 = detail::tf_factor(n1);
         t->f2 = detail::tf_factor(n2);
-        const std::size_t n = n1 * n2;
-        t->in_index.resize(n);
-        for (std::size_t j1 = 0; j1 < n1; ++j1)
-            for (std::size_t j2 = 0; j2 < n2; ++j2)
-                t->in_index[j1 * n2 + j2] = static_cast<std::uint32_t>((j1 * n2 + j2 * n1) % n);
-        // k = CRT(k1, k2) = (k1·n2·(n2⁻¹ mod n1) + k2·n1·(n1⁻¹ mod n2)) mod n.
-        const std::size_t e1 = n2 * detail::tf_inverse(n2 % n1, n1), e2 = n1 * detail::tf_inverse(n1 % n2, n2);
-        t->out_index.resize(n);
-        for (std::size_t k2 = 0; k2 < n2; ++k2)
-            for (std::size_t k1 = 0; k1 < n1; ++k1)
-                t->out_index[k2 * n1 + k1] = static_cast<std::uint32_t>((k1 * e1 + k2 * e2) % n);
+        // Twiddles ω_n^{j2·k1} (forward: e^{−2πi j2 k1/n}), (n1 × n2p) re and im; zero in the padding.
+        const std::size_t n = n1 * n2, n2p = detail::tf_round8(n2);
+        t->twr.assign(n1 * n2p, 0.0);
+        t->twi.assign(n1 * n2p, 0.0);
+        for (std::size_t k1 = 0; k1 < n1; ++k1)
+            for (std::size_t j2 = 0; j2 < n2; ++j2) {
+                const long double a = 2 * std::numbers::pi_v<long double> * static_cast<long double>((j2 * k1) % n) /
+                                      static_cast<long double>(n);
+                t->twr[k1 * n2p + j2] = static_cast<double>(std::cos(a));
+                t->twi[k1 * n2p + j2] = static_cast<double>(-std::sin(a));
+            }
         m_tab = std::move(t);
     }
 
-    /// The best split of n for this class, or {0, 0} where none is both possible and
-    /// expected to beat Bluestein (n odd; factors ≤ max_factor; estimated cost below).
+    /// The cheapest split of n (by cost()) into odd factors ≥ 3 and ≤ max_factor, or {0, 0}
+    /// where there is none (n even or with a prime factor above max_factor).
     struct split {
         std::size_t n1 = 0, n2 = 0;
     };
@@ -184,7 +388,7 @@ public:
         for (std::size_t a = 3; a * a <= n; a += 2) {
             if (n % a) continue;
             const std::size_t b = n / a;
-            if (b > max_factor || detail::tf_gcd(a, b) != 1) continue;
+            if (b > max_factor) continue;
             for (const auto& [p1, p2] : {std::pair{a, b}, std::pair{b, a}}) {
                 const double c = cost(p1, p2);
                 if (!best.n1 || c < best_cost) {
@@ -195,12 +399,12 @@ public:
         }
         return best;
     }
-    /// Estimated cost in vector multiply-adds (the two stages plus ~1 per point for the
-    /// gather and scatter).
+    /// Estimated cost in vector multiply-adds: ⌈n2/8⌉ lane groups of n1-point DFTs, ⌈n1/8⌉ of
+    /// n2-point ones (direct or Rader, tf_factor_cost), ~1 per point for the loads,
+    /// twiddles, transpose and stores.
     [[nodiscard]] static double cost(std::size_t n1, std::size_t n2) {
         const auto b = [](std::size_t x) { return static_cast<double>((x + 7) / 8); };
-        const auto q = [](std::size_t x) { return static_cast<double>((x - 1) * (x - 1)); };
-        return b(n2) * q(n1) + b(n1) * q(n2) + static_cast<double>(n1 * n2);
+        return b(n2) * detail::tf_factor_cost(n1) + b(n1) * detail::tf_factor_cost(n2) + static_cast<double>(n1 * n2);
     }
 
     [[nodiscard]] std::size_t size() const { return m_tab ? m_tab->n1 * m_tab->n2 : 0; }
@@ -215,9 +419,9 @@ public:
     /// Complex values of scratch execute() needs (any alignment).
     [[nodiscard]] std::size_t scratch_size() const {
         const std::size_t n1p = detail::tf_round8(m_tab->n1), n2p = detail::tf_round8(m_tab->n2);
-        const std::size_t H = std::max(m_tab->n1, m_tab->n2) / 2;
-        // U (n1 × n2p) and W (n2p × n1p), re and im each; ab (4H vectors); alignment.
-        const std::size_t doubles = 4 * n1p * n2p + 4 * H * detail::tf_lanes + 8;
+        const std::size_t kv = std::max(m_tab->f1.work_vectors(), m_tab->f2.work_vectors());
+        // U (n1 × n2p) and W (n2p × n1p), re and im each; the kernels' vectors; alignment.
+        const std::size_t doubles = 4 * n1p * n2p + kv * detail::tf_lanes + 8;
         return (doubles + 1) / 2;
     }
     /// out ← DFT(in), both of length n (in == out allowed); scratch: scratch_size() values.
@@ -232,25 +436,40 @@ public:
         double* wr = ui + n1p * n2p;
         double* wi = wr + n1p * n2p;
         auto* ab = reinterpret_cast<tf_vd*>(wi + n1p * n2p);
-        // Gather: U[j1][j2] = x[(j1·n2 + j2·n1) mod n]; the padding lanes are zero.
+        // U[j1][j2] = x[n2·j1 + j2]: rows of the input, split into re and im; padding zero.
         const double* x = reinterpret_cast<const double*>(in);
-        const std::uint32_t* ix = t.in_index.data();
         for (std::size_t j1 = 0; j1 < n1; ++j1) {
+            const double* xj = x + 2 * n2 * j1;
             double* rr = ur + j1 * n2p;
             double* ri = ui + j1 * n2p;
-            const std::uint32_t* ij = ix + j1 * n2;
-            for (std::size_t j2 = 0; j2 < n2; ++j2) {
-                rr[j2] = x[2 * ij[j2]];
-                ri[j2] = x[2 * ij[j2] + 1];
+            std::size_t j2 = 0;
+            for (; j2 + 8 <= n2; j2 += 8) {
+                tf_vd a, b;
+                __builtin_memcpy(&a, xj + 2 * j2, sizeof a);
+                __builtin_memcpy(&b, xj + 2 * j2 + 8, sizeof b);
+                const tf_vd re = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+                const tf_vd im = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+                __builtin_memcpy(rr + j2, &re, sizeof re);
+                __builtin_memcpy(ri + j2, &im, sizeof im);
             }
-            for (std::size_t j2 = n2; j2 < n2p; ++j2) rr[j2] = ri[j2] = 0.0;
+            for (; j2 < n2; ++j2) {
+                rr[j2] = xj[2 * j2];
+                ri[j2] = xj[2 * j2 + 1];
+            }
+            for (; j2 < n2p; ++j2) rr[j2] = ri[j2] = 0.0;
         }
-        // Stage A, in place: for eight j2 at a time, the n1-point DFTs over j1 → U[k1][j2]
-        // (a sub-DFT reads all its inputs before it writes).
+        // Stage A, in place: for eight j2 at a time, the n1-point DFTs over j1, times the
+        // twiddle ω_n^{±j2·k1} → U[k1][j2] (a sub-DFT reads all its inputs before it writes).
+        const double sg = m_forward ? 1.0 : -1.0;
         for (std::size_t jb = 0; jb < n2p; jb += detail::tf_lanes)
             detail::tf_odd_dft(t.f1, ur + jb, ui + jb, n2p, m_forward, ab, [&](std::size_t k1, const tf_vd& yr, const tf_vd& yi) {
-                __builtin_memcpy(ur + k1 * n2p + jb, &yr, sizeof yr);
-                __builtin_memcpy(ui + k1 * n2p + jb, &yi, sizeof yi);
+                tf_vd cr, ci;
+                __builtin_memcpy(&cr, t.twr.data() + k1 * n2p + jb, sizeof cr);
+                __builtin_memcpy(&ci, t.twi.data() + k1 * n2p + jb, sizeof ci);
+                ci *= sg;
+                const tf_vd zr = yr * cr - yi * ci, zi = yr * ci + yi * cr;
+                __builtin_memcpy(ur + k1 * n2p + jb, &zr, sizeof zr);
+                __builtin_memcpy(ui + k1 * n2p + jb, &zi, sizeof zi);
             });
         // W[j2][k1] = U[k1][j2] (rows k1 ≥ n1 read as zero), in 8 × 8 blocks.
         transpose(ur, wr, n1, n1p, n2p);
@@ -261,16 +480,25 @@ public:
                 __builtin_memcpy(wr + k2 * n1p + kb, &yr, sizeof yr);
                 __builtin_memcpy(wi + k2 * n1p + kb, &yi, sizeof yi);
             });
-        // out[CRT(k1, k2)] = W[k2][k1].
+        // out[k1 + n1·k2] = W[k2][k1]: rows of the output, re and im interleaved.
         double* y = reinterpret_cast<double*>(out);
-        const std::uint32_t* ox = t.out_index.data();
         for (std::size_t k2 = 0; k2 < n2; ++k2) {
+            double* yk = y + 2 * n1 * k2;
             const double* rr = wr + k2 * n1p;
             const double* ri = wi + k2 * n1p;
-            const std::uint32_t* ok = ox + k2 * n1;
-            for (std::size_t k1 = 0; k1 < n1; ++k1) {
-                y[2 * ok[k1]] = rr[k1];
-                y[2 * ok[k1] + 1] = ri[k1];
+            std::size_t k1 = 0;
+            for (; k1 + 8 <= n1; k1 += 8) {
+                tf_vd re, im;
+                __builtin_memcpy(&re, rr + k1, sizeof re);
+                __builtin_memcpy(&im, ri + k1, sizeof im);
+                const tf_vd lo = __builtin_shufflevector(re, im, 0, 8, 1, 9, 2, 10, 3, 11);
+                const tf_vd hi = __builtin_shufflevector(re, im, 4, 12, 5, 13, 6, 14, 7, 15);
+                __builtin_memcpy(yk + 2 * k1, &lo, sizeof lo);
+                __builtin_memcpy(yk + 2 * k1 + 8, &hi, sizeof hi);
+            }
+            for (; k1 < n1; ++k1) {
+                yk[2 * k1] = rr[k1];
+                yk[2 * k1 + 1] = ri[k1];
             }
         }
     }
@@ -312,7 +540,7 @@ private:
     struct tables {
         std::size_t n1 = 0, n2 = 0;
         detail::tf_factor f1, f2;
-        std::vector<std::uint32_t> in_index, out_index;  // (n1·n2) gather j1-major, scatter k2-major
+        std::vector<double> twr, twi;  // (n1 × n2p) forward twiddles ω_n^{j2·k1}
     };
     std::shared_ptr<const tables> m_tab;
     bool m_forward = true;
