@@ -244,36 +244,38 @@ TEMPLATE_TEST_CASE("any_size_dft matches the naive DFT at awkward lengths", "[sh
     for (std::size_t n : {67ul, 97ul, 127ul, 131ul, 255ul, 257ul, 263ul, 511ul, 513ul, 641ul, 767ul, 1021ul, 1023ul, 2047ul, 3071ul, 4095ul})
         sizes.push_back(n);
     for (std::size_t n : sizes)
-        for (auto p : {pol::fast_execution, pol::fast_planning}) {
-            if (n > 2000 && p == pol::fast_planning) continue;
-            const backend::any_size_dft<T> fwd(n, fft_direction::forward, p);
-            const backend::any_size_dft<T> bwd_made(n, fft_direction::backward, p);
-            const backend::any_size_dft<T> bwd = fwd.reversed();
-            const auto x = test::normal<cpx>(n, 17 + n);
-            const auto ref_f = naive_dft(x, -1), ref_b = naive_dft(x, +1);
-            std::vector<cpx> s(fwd.scratch_size() + 1), buf(2 * n + 3);
-            INFO("n = " << n << " bluestein " << fwd.uses_bluestein() << " two-factor " << fwd.uses_two_factor()
-                         << " policy " << int(p));
-            CHECK(bwd.uses_bluestein() == fwd.uses_bluestein());
-            CHECK(bwd.uses_two_factor() == fwd.uses_two_factor());
-            // Out of place, misaligned by one element on both sides (and in the scratch).
-            std::copy(x.begin(), x.end(), buf.begin() + 1);
-            fwd.execute(buf.data() + 1, buf.data() + n + 2, s.data() + 1);
-            CHECK(rel_dft_error(x, buf.data() + n + 2, ref_f) <= tol);
-            CHECK(std::equal(x.begin(), x.end(), buf.begin() + 1));  // the input is preserved
-            // In place, both backward plans (constructed and reversed()).
-            for (const auto* b : {&bwd, &bwd_made}) {
+        for (auto p : {pol::fast_execution, pol::fast_planning})
+            for (bool two : {true, false}) {  // false: Bluestein wherever the two-factor path would run
+                if (n > 2000 && p == pol::fast_planning) continue;
+                const backend::any_size_dft<T> fwd(n, fft_direction::forward, p, two);
+                const backend::any_size_dft<T> bwd_made(n, fft_direction::backward, p, two);
+                const backend::any_size_dft<T> bwd = fwd.reversed();
+                const auto x = test::normal<cpx>(n, 17 + n);
+                const auto ref_f = naive_dft(x, -1), ref_b = naive_dft(x, +1);
+                std::vector<cpx> s(fwd.scratch_size() + 1), buf(2 * n + 3);
+                INFO("n = " << n << " bluestein " << fwd.uses_bluestein() << " two-factor " << fwd.uses_two_factor()
+                             << " policy " << int(p));
+                CHECK(bwd.uses_bluestein() == fwd.uses_bluestein());
+                CHECK(bwd.uses_two_factor() == fwd.uses_two_factor());
+                CHECK((two || !fwd.uses_two_factor()));
+                // Out of place, misaligned by one element on both sides (and in the scratch).
+                std::copy(x.begin(), x.end(), buf.begin() + 1);
+                fwd.execute(buf.data() + 1, buf.data() + n + 2, s.data() + 1);
+                CHECK(rel_dft_error(x, buf.data() + n + 2, ref_f) <= tol);
+                CHECK(std::equal(x.begin(), x.end(), buf.begin() + 1));  // the input is preserved
+                // In place, both backward plans (constructed and reversed()).
+                for (const auto* b : {&bwd, &bwd_made}) {
+                    auto y = x;
+                    b->execute(y.data(), s.data());
+                    CHECK(rel_dft_error(x, y.data(), ref_b) <= tol);
+                }
                 auto y = x;
-                b->execute(y.data(), s.data());
-                CHECK(rel_dft_error(x, y.data(), ref_b) <= tol);
+                fwd.execute(y.data());  // allocating overload
+                CHECK(rel_dft_error(x, y.data(), ref_f) <= tol);
             }
-            auto y = x;
-            fwd.execute(y.data());  // allocating overload
-            CHECK(rel_dft_error(x, y.data(), ref_f) <= tol);
-        }
 }
 
-TEST_CASE("any_size_dft picks FFTW for small prime factors, then the prime-factor split or Bluestein", "[sht][fft]") {
+TEST_CASE("any_size_dft picks FFTW for small prime factors, then the two-factor split or Bluestein", "[sht][fft]") {
     using pol = backend::any_size_dft<double>::policy;
     const auto bluestein = [](std::size_t n, pol p = pol::fast_execution) {
         return backend::any_size_dft<double>(n, fft_direction::forward, p).uses_bluestein();
@@ -301,6 +303,7 @@ TEST_CASE("any_size_dft picks FFTW for small prime factors, then the prime-facto
     CHECK_FALSE(two_factor(4095));
     CHECK(two_factor(4095, pol::fast_planning));
     CHECK(backend::any_size_dft<double>(2047, fft_direction::forward).reversed().uses_two_factor());
+    CHECK(backend::any_size_dft<double>(2047, fft_direction::forward, pol::fast_execution, false).uses_bluestein());
 #else
     CHECK(bluestein(2047));  // 23·89
     CHECK(bluestein(1023));  // 3·11·31

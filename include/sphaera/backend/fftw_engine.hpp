@@ -396,7 +396,9 @@ public:
     /// sizes, and their few plans are shared through the cache by the many ring lengths of
     /// a HEALPix grid).
     enum class policy { fast_execution, fast_planning };
-    any_size_dft(std::size_t n, fft_direction dir, policy pol = policy::fast_execution)
+    /// allow_two_factor = false keeps Bluestein where FFTW is not used directly (for side-by-side
+    /// benchmarks and tests of both paths).
+    any_size_dft(std::size_t n, fft_direction dir, policy pol = policy::fast_execution, bool allow_two_factor = true)
         : m_n(n), m_sign(dir == fft_direction::forward ? -1 : 1) {
         if (n < 1 || n > static_cast<std::size_t>(1) << 29)
             sphaera::detail::raise<invalid_argument>("any_size_dft: size n = ", n,
@@ -405,7 +407,7 @@ public:
             m_direct = plan_of(n, dir);
             return;
         }
-        if (const auto sp = two_factor_split(n); sp.n1) {
+        if (const auto sp = two_factor_split(n); sp.n1 && allow_two_factor) {
             m_tf = two_factor_dft(sp.n1, sp.n2, dir == fft_direction::forward);
             return;
         }
