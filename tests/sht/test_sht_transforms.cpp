@@ -116,7 +116,7 @@ TEST_CASE("rings longer than 4096 samples (the split FFT, directly and inside Bl
         }
 }
 
-TEST_CASE("grids whose ring and theta DFTs take the prime-factor split round-trip and match sY_lm", "[sht][plan]") {
+TEST_CASE("grids whose ring and theta DFTs take the two-factor DFT round-trip and match sY_lm", "[sht][plan]") {
     // L = 144: rings of 2L − 1 = 287 = 7·41 samples, and on MW the θ DFT of the same length,
     // run two_factor_dft where any_size_dft uses it (double, AVX-512 builds) and Bluestein
     // elsewhere; GL and MW, spin 0 and 2, exact analysis.

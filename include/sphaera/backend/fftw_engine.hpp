@@ -377,7 +377,7 @@ inline void cmul(const T* a, const T* b, T sb, T* c) {
 /// Zen 5: 12 µs, against 21 µs for the former two length-4096 in-place FFTs and 30–40 µs for
 /// FFTW's own 23·89 plan). Where n = n1·n2 with odd factors ≤ 127 and the estimate
 /// favours it (double precision, AVX-512 builds), the two-factor DFT of two_factor_dft.hpp
-/// replaces Bluestein (2047: 6.3 against 12.9 µs; 1023: 2.4 against 6.1).
+/// replaces Bluestein (2047: 6.2 against 12.9 µs; 1023: 2.4 against 6.1).
 /// Its scratch (scratch_size() values) comes from the caller, so
 /// execution is allocation-free; execute() without scratch allocates it. FFTW plans come from
 /// a process-wide cache (detail::fftw_plan_cache), so equal lengths are planned once.
@@ -529,8 +529,8 @@ private:
     /// The two-factor split for n where it is expected to beat Bluestein, else {0, 0}:
     /// double precision and AVX-512 builds only (its eight-lane kernels run as SSE2 or AVX2
     /// emulation 10–40× slower elsewhere). Estimated times (Zen 5, one core, µs): Bluestein
-    /// ≈ K' log₂K' / 1600 (K' its FFT length), two_factor_dft ≈ cost / 3000; measured at
-    /// n = 2047, 1023, 767, 511, 255: 6.3 against 12.9, 2.4 / 6.1, 2.2 / 5.1, 1.5 / 2.7, 0.54 / 1.2.
+    /// ≈ K' log₂K' / 1600 (K' its FFT length), two_factor_dft ≈ cost / 3000; bench_fft at
+    /// n = 2047, 1023, 767, 511, 3071: 6.2 against 12.9, 2.4 / 6.1, 2.2 / 5.4, 1.5 / 3.0, 10.4 / 25.1.
     static two_factor_dft::split two_factor_split([[maybe_unused]] std::size_t n) {
 #if defined(__AVX512F__)
         if constexpr (std::is_same_v<T, double>) {

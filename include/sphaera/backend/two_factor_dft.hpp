@@ -13,7 +13,7 @@
 /// twiddles applied as it stores; an 8 × 8 shuffle transpose; stage B the n2-point DFTs of
 /// eight consecutive k1, whose outputs are again consecutive. (The prime-factor index maps,
 /// which save the twiddles, cost more as scalar gathers and scatters than the twiddles: 7.2
-/// against 6.3 µs at 2047, and AVX-512 gather instructions were slower still on Zen 5.)
+/// against 6.2 µs at 2047, and AVX-512 gather instructions were slower still on Zen 5.)
 /// A sub-DFT of odd length p is the direct sum over the input pairs x_j ± x_{p−j} ((p − 1)/2
 /// pairs for two outputs at once): (p − 1)² real multiply-adds per lane, from tables of cos
 /// and sin of 2πjk/p in the order the inner loop reads them; or, for a prime p with p − 1 =
