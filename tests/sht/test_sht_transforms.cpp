@@ -57,6 +57,16 @@ double max_abs(const cvec<T>& a) {
     return e;
 }
 
+/// Σ_{|s| ≤ ℓ < lmax, |m| ≤ ℓ} a_ℓm sY_ℓm(θ, φ) from the closed-form reference (lmax ≲ 20:
+/// the reference's factorials).
+std::complex<double> closed_form_sample(const cvec<double>& a, int lmax, int s, double theta, double phi) {
+    std::complex<double> ref = 0;
+    for (int l = std::abs(s); l < lmax; ++l)
+        for (int m = -l; m <= l; ++m)
+            ref += a[std::size_t(l * l + l + m)] * std::complex<double>(test::sylm_reference(l, m, s, theta, phi));
+    return ref;
+}
+
 sht::ring_geometry exact_geometry(int which, int L) {
     switch (which) {
     case 0: return sht::mw_geometry(L);
@@ -107,11 +117,7 @@ TEST_CASE("rings longer than 4096 samples (the split FFT, directly and inside Bl
             // One sample against the closed-form sum of the reference sY_lm.
             const auto& r = p.geometry()[3];
             const double phi = r.phi0 + 2 * pi * 1234.0 / double(nphi);
-            std::complex<double> ref = 0;
-            for (int l = std::abs(s); l < L; ++l)
-                for (int m = -l; m <= l; ++m)
-                    ref += a[std::size_t(l * l + l + m)] *
-                           std::complex<double>(test::sylm_reference(l, m, s, r.theta, phi));
+            const auto ref = closed_form_sample(a, L, s, r.theta, phi);
             CHECK(std::abs(f[r.offset + 1234] - ref) <= 1e-12 * max_abs(a) * L);
         }
 }
@@ -139,11 +145,7 @@ TEST_CASE("grids whose ring and theta DFTs take the two-factor DFT round-trip an
             const auto& r = p.geometry()[L / 3];
             for (std::size_t j : {0ul, 101ul, 286ul}) {
                 const double phi = r.phi0 + 2 * pi * double(j) / double(r.nphi);
-                std::complex<double> ref = 0;
-                for (int l = std::abs(s); l < 16; ++l)
-                    for (int m = -l; m <= l; ++m)
-                        ref += lo[std::size_t(l * l + l + m)] *
-                               std::complex<double>(test::sylm_reference(l, m, s, r.theta, phi));
+                const auto ref = closed_form_sample(lo, 16, s, r.theta, phi);
                 CHECK(std::abs(f[r.offset + j] - ref) <= 1e-12 * max_abs(lo) * 16);
             }
         }

@@ -29,6 +29,7 @@
 #include <numbers>
 #include <vector>
 
+#include "sphaera/backend/fft_sizes.hpp"
 #include "sphaera/core/error.hpp"
 
 namespace sphaera::backend {
@@ -45,12 +46,7 @@ inline std::size_t tf_inverse(std::size_t x, std::size_t m) {
     return m == 1 ? 0 : 1;
 }
 
-inline bool tf_is_prime(std::size_t p) {
-    if (p < 2) return false;
-    for (std::size_t d = 2; d * d <= p; ++d)
-        if (p % d == 0) return false;
-    return true;
-}
+inline bool tf_is_prime(std::size_t p) { return p >= 2 && largest_prime_factor(p) == p; }
 /// b^e mod m (small m).
 inline std::size_t tf_powmod(std::size_t b, std::size_t e, std::size_t m) {
     std::size_t r = 1 % m;
@@ -428,7 +424,7 @@ public:
     [[nodiscard]] std::size_t scratch_size() const {
         const std::size_t n1p = detail::tf_round8(m_tab->n1), n2p = detail::tf_round8(m_tab->n2);
         const std::size_t kv = std::max(m_tab->f1.work_vectors(), m_tab->f2.work_vectors());
-        // U (n1 × n2p) and W (n2p × n1p), re and im each; the kernels' vectors; alignment.
+        // U (n1 × n2p) and W (n2p × n1p), re and im each; the kernels' vectors; 4 spare values (align64).
         const std::size_t doubles = 4 * n1p * n2p + kv * detail::tf_lanes + 8;
         return (doubles + 1) / 2;
     }
@@ -437,8 +433,7 @@ public:
         using detail::tf_vd;
         const tables& t = *m_tab;
         const std::size_t n1 = t.n1, n2 = t.n2, n2p = detail::tf_round8(n2), n1p = detail::tf_round8(n1);
-        auto* base = reinterpret_cast<double*>(scratch);
-        base += (64 - reinterpret_cast<std::uintptr_t>(base) % 64) % 64 / sizeof(double);
+        auto* base = reinterpret_cast<double*>(detail::align64(scratch));
         double* ur = base;
         double* ui = ur + n1p * n2p;
         double* wr = ui + n1p * n2p;

@@ -32,7 +32,7 @@
 /// Cost per pair of columns at L = 1024 (Zen 5, one thread, FFTW_ESTIMATE plans): analysis
 /// 30 µs (DFT_M by Bluestein 12, H_e 13, DFT_N 2.4, passes 3), synthesis 17 µs (DFT_N, then
 /// DFT_M 12); the FFTs are ~80 % of it. With AVX-512, any_size_dft runs DFT_M = 2047 = 23·89
-/// as a prime-factor DFT (8 µs instead of 12). At L = 2048 (M = 4095 = 3²·5·7·13, FFTW directly)
+/// as a two-factor DFT (6 µs instead of 12). At L = 2048 (M = 4095 = 3²·5·7·13, FFTW directly)
 /// analysis 51 µs, of which H_e 28.
 ///
 /// θ-parity pairing: the extension is made exactly σ-symmetric (a ring that is its own mirror,
